@@ -1,0 +1,3 @@
+module lambkin.dev/hack/netcheck
+
+go 1.22

@@ -1,0 +1,65 @@
+// netcheck: a tiny static HTTP server and client for checking a cluster's pod network, Services and DNS.
+//
+//	netcheck serve [addr]    answer every request with "netcheck <hostname>" (default addr :8080)
+//	netcheck get URL [tries] GET URL until it answers 2xx (one try per second), print the body, exit 0; else exit 1
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: netcheck serve [addr] | get URL [tries]")
+		os.Exit(2)
+	}
+	switch os.Args[1] {
+	case "serve":
+		addr := ":8080"
+		if len(os.Args) > 2 {
+			addr = os.Args[2]
+		}
+		host, _ := os.Hostname()
+		http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintf(w, "netcheck %s\n", host)
+		})
+		fmt.Println("listening on", addr)
+		if err := http.ListenAndServe(addr, nil); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	case "get":
+		if len(os.Args) < 3 {
+			fmt.Fprintln(os.Stderr, "usage: netcheck get URL [tries]")
+			os.Exit(2)
+		}
+		tries := 30
+		if len(os.Args) > 3 {
+			tries, _ = strconv.Atoi(os.Args[3])
+		}
+		client := &http.Client{Timeout: 2 * time.Second}
+		for i := 1; i <= tries; i++ {
+			resp, err := client.Get(os.Args[2])
+			if err == nil {
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode/100 == 2 {
+					fmt.Print(string(body))
+					os.Exit(0)
+				}
+				err = fmt.Errorf("status %d", resp.StatusCode)
+			}
+			fmt.Fprintf(os.Stderr, "try %d: %v\n", i, err)
+			time.Sleep(time.Second)
+		}
+		os.Exit(1)
+	default:
+		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
+		os.Exit(2)
+	}
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, the CRD drift check, and the integration tests (*IT) against a real
+# Kubernetes cluster. Uses the cluster named by KUBECONFIG when it answers; otherwise brings up the local
+# cluster (hack/local-cluster.sh up). Installs what it needs. Extra arguments go to Maven (e.g. -pl operator).
+set -euo pipefail
+. "$(dirname "$0")/lib/common.sh"
+t0=$SECONDS
+select_java; need_maven
+log "Java: $JAVA_HOME"
+cd "$LAMBKIN_ROOT"
+
+BIN=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin
+local_cluster=
+if [ -n "${KUBECONFIG:-}" ] && kubectl --kubeconfig "${KUBECONFIG%%:*}" get --raw /readyz >/dev/null 2>&1; then
+  log "using the cluster from KUBECONFIG=$KUBECONFIG"
+else
+  KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
+  local_cluster=1
+fi
+[ -x "$BIN/kubectl" ] && export LAMBKIN_KUBECTL=$BIN/kubectl PATH=$BIN:$PATH
+
+hack/images/build-base.sh >/dev/null
+if [ -n "$local_cluster" ]; then
+  hack/images/build-test-images.sh --load
+else
+  hack/images/build-test-images.sh
+  log "note: images are not loaded into a cluster other than the local one; make lambkin.local/* images available to it"
+fi
+
+log "mvn verify (unit and integration tests)"
+mvn -B -ntp verify -Dits "$@"
+log "all tests passed in $((SECONDS - t0))s"

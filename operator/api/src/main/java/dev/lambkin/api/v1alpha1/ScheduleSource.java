@@ -1,0 +1,39 @@
+package dev.lambkin.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** A cron schedule, in the syntax of Kubernetes CronJobs. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ScheduleSource {
+    /**
+     * Five fields (minute hour day-of-month month day-of-week) of numbers, names, ranges, steps, lists, '*' or
+     * '?', or one of the macros. The API server checks the shape; the operator checks ranges and reports an
+     * invalid schedule on the Trigger's Ready condition.
+     */
+    public static final String CRON_PATTERN = "^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)"
+            + "|@every ([0-9]+(\\.[0-9]+)?(ms|s|m|h))+"
+            + "|((\\*|\\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?(,(\\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?)*)"
+            + "( ((\\*|\\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?(,(\\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?)*)){4})$";
+
+    @Required
+    @Size(min = 1, max = 128)
+    @Pattern(CRON_PATTERN)
+    @JsonPropertyDescription("Cron expression: five fields 'minute hour day-of-month month day-of-week' (e.g. '*/5 * * * *'), or @hourly, @daily, @weekly, @monthly, @yearly, @every 10m.")
+    public String cron;
+
+    @Size(max = 64)
+    @Pattern("^[A-Za-z][A-Za-z0-9_+\\-]*(/[A-Za-z0-9_+\\-]+)*$")
+    @JsonPropertyDescription("IANA time zone the schedule is read in, e.g. Europe/Berlin. Default UTC.")
+    public String timeZone;
+
+    @PreserveUnknownFields
+    @JsonPropertyDescription("JSON event sent to the function at every firing. Default: {} with the schedule's time.")
+    public JsonNode payload;
+}
