@@ -317,8 +317,12 @@ install_addons() {
   sed "s#COREDNS_IMAGE#$COREDNS_IMAGE#" "$LAMBKIN_ROOT/hack/cluster/coredns.yaml" | kubectl apply -f - >/dev/null
   # pods may use the default ServiceAccount only once the controller-manager made it
   wait_for 60 "the default ServiceAccount" kubectl -n default get serviceaccount default
-  kubectl -n kube-system rollout status deployment/coredns --timeout=120s >/dev/null \
-    || die "CoreDNS did not become ready: $(kubectl -n kube-system get pods -o wide 2>&1)"
+  local i
+  for i in $(seq 240); do
+    [ "$(kubectl -n kube-system get deployment coredns -o jsonpath='{.status.readyReplicas}' 2>/dev/null)" = 1 ] && return 0
+    sleep 0.5
+  done
+  die "CoreDNS did not become ready: $(kubectl -n kube-system get pods -o wide 2>&1; kubectl -n kube-system logs deployment/coredns 2>&1 | tail -5)"
 }
 
 all_running() { local n; for n in "${COMPONENTS[@]}"; do running "$n" || return 1; done; }
@@ -327,7 +331,9 @@ cmd_up() {
   [ "$(id -u)" = 0 ] || die "the local cluster needs root"
   local t0=$SECONDS
   if all_running && node_ready; then
-    log "cluster already running"; cmd_kubeconfig; return 0
+    log "cluster already running"
+    install_addons
+    cmd_kubeconfig; return 0
   fi
   install_prerequisites
   # anything left over (a killed run, a half-started one) is removed: every `up` starts from a clean slate

@@ -64,6 +64,13 @@ public record TestCluster(KubernetesClient client, Path kubeconfig, String names
         return items;
     }
 
+    /** Parses one YAML document into a typed object (e.g. a custom resource) placed in this test's namespace. */
+    public <T extends HasMetadata> T load(String yaml, Class<T> type) {
+        T item = client.getKubernetesSerialization().unmarshal(yaml, type);
+        item.getMetadata().setNamespace(namespace);
+        return item;
+    }
+
     /** Runs kubectl against this cluster; returns its exit code and combined output. */
     public KubectlResult kubectl(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();

@@ -61,12 +61,12 @@ class CrdValidationIT {
 
     @Test
     void defaultsAreFilledInByTheApiServer(TestCluster cluster) {
-        Function fn = (Function) cluster.load("""
+        Function fn = cluster.load("""
                 apiVersion: lambkin.dev/v1alpha1
                 kind: Function
                 metadata: {name: defaults}
                 spec: {image: example.com/fn:1}
-                """).getFirst();
+                """, Function.class);
         FunctionSpec spec = cluster.client().resource(fn).create().getSpec();
         assertEquals(3, spec.timeoutSeconds);
         assertEquals(8080, spec.port);
