@@ -9,7 +9,7 @@ BIN=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin; export PATH=$BIN:$PATH
 hack/images/build-test-images.sh --load
 
 log "installing the Lambkin CRDs"
-kubectl apply --server-side --field-manager=lambkin-quickstart -f crds/ >/dev/null
+kubectl apply --server-side --force-conflicts --field-manager=lambkin-quickstart -f crds/ >/dev/null
 kubectl wait --for=condition=Established --timeout=60s crd/functions.lambkin.dev crd/triggers.lambkin.dev crd/deadletterqueues.lambkin.dev >/dev/null
 
 log "applying examples/api"

@@ -1,0 +1,63 @@
+package dev.lambkin.operator.function;
+
+import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.operator.names.FunctionNames;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+
+/**
+ * The Function's Deployment. The operator owns everything in it but {@code spec.replicas}: that belongs to the
+ * gateway's autoscaler (scale subresource). Every apply omits replicas; only the creation sets it, to
+ * {@code minInstances}, and hands the field to a manager of its own at once, so server-side apply never drops
+ * it back to the default of 1 when the operator stops sending it (see ../shared/notes/kubernetes-pitfalls.md).
+ */
+public class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, Function> {
+    /** Field manager that holds spec.replicas from creation until the gateway scales the Deployment. */
+    public static final String REPLICAS_MANAGER = "lambkin-replicas";
+
+    public DeploymentDependent() {
+        super(Deployment.class);
+    }
+
+    @Override
+    protected Deployment desired(Function fn, Context<Function> context) {
+        return desiredDeployment(fn);
+    }
+
+    /** The Deployment as the operator applies it: no replicas. */
+    public static Deployment desiredDeployment(Function fn) {
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(FunctionNames.deployment(fn))
+                .withNamespace(fn.getMetadata().getNamespace())
+                .withLabels(FunctionNames.labels(fn))
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector().withMatchLabels(FunctionNames.selector(fn)).endSelector()
+                .withRevisionHistoryLimit(3)
+                // a new version of the function starts before the old one goes, so a warm function stays warm
+                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
+                .withNewMaxUnavailable(0).withNewMaxSurge(1).endRollingUpdate().endStrategy()
+                .withTemplate(FunctionPodTemplate.of(fn))
+                .endSpec()
+                .build();
+    }
+
+    @Override
+    public Deployment create(Deployment desired, Function fn, Context<Function> context) {
+        int replicas = FunctionDefaults.minInstances(fn.getSpec());
+        desired.getSpec().setReplicas(replicas);
+        Deployment created = super.create(desired, fn, context);
+        // Hand spec.replicas to a manager of its own; the operator's next apply (without replicas) then
+        // releases its share and the field stays.
+        Deployment replicasOnly = new DeploymentBuilder()
+                .withNewMetadata().withName(created.getMetadata().getName())
+                .withNamespace(created.getMetadata().getNamespace()).endMetadata()
+                .withNewSpec().withReplicas(replicas).endSpec()
+                .build();
+        return context.getClient().resource(replicasOnly).fieldManager(REPLICAS_MANAGER).forceConflicts()
+                .serverSideApply();
+    }
+}

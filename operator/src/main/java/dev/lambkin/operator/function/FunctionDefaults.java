@@ -1,0 +1,48 @@
+package dev.lambkin.operator.function;
+
+import java.util.Optional;
+
+import dev.lambkin.api.v1alpha1.FunctionSpec;
+import dev.lambkin.api.v1alpha1.ScalingSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+
+/**
+ * A Function's settings with the CRD's defaults filled in. The API server applies the same defaults at
+ * admission; these cover objects read before defaulting (unit tests, old objects).
+ */
+public final class FunctionDefaults {
+    private FunctionDefaults() {
+    }
+
+    public static int port(FunctionSpec s) {
+        return s.port != null ? s.port : FunctionSpec.DEFAULT_PORT;
+    }
+
+    public static int timeoutSeconds(FunctionSpec s) {
+        return s.timeoutSeconds != null ? s.timeoutSeconds : FunctionSpec.DEFAULT_TIMEOUT_SECONDS;
+    }
+
+    public static int minInstances(FunctionSpec s) {
+        return s.scaling != null && s.scaling.minInstances != null ? s.scaling.minInstances : 0;
+    }
+
+    public static int idleSeconds(FunctionSpec s) {
+        return s.scaling != null && s.scaling.idleSeconds != null ? s.scaling.idleSeconds : ScalingSpec.DEFAULT_IDLE_SECONDS;
+    }
+
+    /** Lambda's memory size: the memory limit, else the request, in MiB. */
+    public static Optional<Long> memorySizeMiB(FunctionSpec s) {
+        if (s.resources == null) {
+            return Optional.empty();
+        }
+        Quantity q = s.resources.getLimits() != null ? s.resources.getLimits().get("memory") : null;
+        if (q == null && s.resources.getRequests() != null) {
+            q = s.resources.getRequests().get("memory");
+        }
+        return q == null ? Optional.empty() : Optional.of(q.getNumericalAmount().longValue() / (1024 * 1024));
+    }
+
+    public static Optional<String> deadLetterQueue(FunctionSpec s) {
+        return Optional.ofNullable(s.async).map(a -> a.deadLetterQueue);
+    }
+}
