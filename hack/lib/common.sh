@@ -57,3 +57,15 @@ need_docker() {
     docker info >/dev/null 2>&1 || die "dockerd did not start; see /var/log/lambkin/dockerd.log"
   fi
 }
+
+HELM_VERSION=${HELM_VERSION:-v3.22.0}
+# Helm, built from its Go module (Debian has no package) and cached by version; sets HELM.
+need_helm() {
+  HELM=$LAMBKIN_CACHE/helm/$HELM_VERSION/helm
+  [ -x "$HELM" ] && return 0
+  need_go
+  log "building helm $HELM_VERSION"
+  mkdir -p "$(dirname "$HELM")"
+  GOFLAGS=-mod=mod CGO_ENABLED=0 GOBIN=$(dirname "$HELM") go install -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+}

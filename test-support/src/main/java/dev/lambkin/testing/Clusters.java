@@ -16,19 +16,19 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * Finds the cluster that integration tests run on, once per JVM: the one named by {@code KUBECONFIG} when it
  * answers, otherwise k3s in a Testcontainers container (needs a Docker that can pull {@code rancher/k3s}).
  */
-final class Clusters {
+public final class Clusters {
     /** Override with -Dlambkin.k3s.image for another k3s release. */
     static final String K3S_IMAGE = System.getProperty("lambkin.k3s.image", "rancher/k3s:v1.34.1-k3s1");
 
     private static Connection connection;
 
-    record Connection(KubernetesClient client, Path kubeconfig, String source) {
+    public record Connection(KubernetesClient client, Path kubeconfig, String source) {
     }
 
     private Clusters() {
     }
 
-    static synchronized Connection get() {
+    public static synchronized Connection get() {
         if (connection == null) {
             connection = connect();
             System.out.println("[lambkin-tests] Kubernetes " + connection.client().getKubernetesVersion().getGitVersion()
