@@ -87,7 +87,7 @@ public class FunctionReconciler implements Reconciler<Function> {
                 .filter(q -> queues.get(new ResourceID(q, ns)).isEmpty());
         var observed = new FunctionStatusCalculator.Observed(fn, context.getSecondaryResource(Deployment.class),
                 List.copyOf(context.getSecondaryResources(Pod.class)), missingQueue,
-                FunctionNames.url(config.gateway().url(), fn));
+                FunctionNames.url(config.url(), fn));
         FunctionStatus previous = fn.getStatus();
         FunctionStatus next = FunctionStatusCalculator.compute(observed, clock.instant());
         recordEvents(fn, previous, next);

@@ -23,8 +23,8 @@ public class NetworkPolicyDependent extends CRUDKubernetesDependentResource<Netw
 
     @Override
     protected NetworkPolicy desired(Function fn, Context<Function> context) {
-        return desiredNetworkPolicy(fn, config.gateway().namespace(),
-                FunctionNames.parseSelector(config.gateway().podSelector()));
+        return desiredNetworkPolicy(fn, config.namespace(),
+                FunctionNames.parseSelector(config.podSelector()));
     }
 
     public static NetworkPolicy desiredNetworkPolicy(Function fn, String gatewayNamespace, Map<String, String> gatewayPods) {
