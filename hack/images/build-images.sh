@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 load= build=1
-for a in "$@"; do case $a in --load) load=1 ;; --no-build) build= ;; *) die "unknown option $a" ;; esac; done
+for a in "$@"; do case $a in "") ;; --load) load=1 ;; --no-build) build= ;; *) die "unknown option $a" ;; esac; done
 need_docker; select_java; need_maven
 cd "$LAMBKIN_ROOT"
 JAVA_BASE=$(hack/images/build-base.sh | tail -1)

@@ -1,0 +1,134 @@
+package dev.lambkin.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.testing.TestCluster;
+import dev.lambkin.testing.WithKubernetesCluster;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+/**
+ * Lambkin as a platform team installs it: the Helm chart, with the operator image built here, watching one
+ * namespace with namespaced RBAC. The operator is restarted midway: what it made must survive that.
+ */
+@WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChartInstallIT {
+    static final Duration READY = Duration.ofSeconds(120);
+    static Helm helm;
+
+    @BeforeAll
+    static void install(TestCluster cluster) throws Exception {
+        helm = new Helm(cluster.kubeconfig());
+        String ns = cluster.namespace();
+        helm.run("install", "lambkin", TestCluster.projectRoot().resolve("helm/lambkin").toString(), "-n", ns,
+                "--set", "operator.watchNamespaces={" + ns + "}", "--wait", "--timeout", "180s");
+    }
+
+    @AfterAll
+    static void uninstall(TestCluster cluster) throws Exception {
+        helm.run("uninstall", "lambkin", "-n", cluster.namespace(), "--wait");
+    }
+
+    static Function function(TestCluster cluster, String name) {
+        return cluster.client().resources(Function.class).inNamespace(cluster.namespace()).withName(name).get();
+    }
+
+    static boolean ready(TestCluster cluster, String name) {
+        Function fn = function(cluster, name);
+        return fn != null && fn.getStatus() != null && fn.getStatus().conditions.stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())
+                        && fn.getMetadata().getGeneration().equals(c.getObservedGeneration()));
+    }
+
+    static Pod operatorPod(TestCluster cluster) {
+        return cluster.client().pods().inNamespace(cluster.namespace())
+                .withLabel("app.kubernetes.io/name", "lambkin-operator").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst().orElseThrow();
+    }
+
+    @Test
+    @Order(1)
+    void theInstalledOperatorMakesFunctionsReady(TestCluster cluster) throws Exception {
+        cluster.client().resource(cluster.load("""
+                apiVersion: lambkin.dev/v1alpha1
+                kind: Function
+                metadata: {name: greeter}
+                spec:
+                  image: lambkin.local/netcheck:dev
+                  args: [serve, ":8080"]
+                  scaling: {minInstances: 1}
+                """, Function.class)).create();
+        TestCluster.await(READY).until(() -> ready(cluster, "greeter"));
+        assertEquals("http://lambkin-gateway." + cluster.namespace() + ".svc.cluster.local:8080/functions/"
+                + cluster.namespace() + "/greeter", function(cluster, "greeter").getStatus().url);
+        var lease = cluster.client().leases().inNamespace(cluster.namespace()).withName("lambkin-operator").get();
+        assertEquals(operatorPod(cluster).getMetadata().getName(), lease.getSpec().getHolderIdentity(),
+                "the operator holds the leader Lease");
+    }
+
+    @Test
+    @Order(2)
+    void itReportsReconcileMetrics(TestCluster cluster) throws Exception {
+        String ip = cluster.client().services().inNamespace(cluster.namespace()).withName("lambkin-operator").get()
+                .getSpec().getClusterIP();
+        HttpClient http = HttpClient.newHttpClient();
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/q/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("operator_sdk_reconciliations_success_total"), "reconcile counts are exported");
+        assertTrue(metrics.contains("kind=\"Function\""), "per kind");
+    }
+
+    @Test
+    @Order(3)
+    void aRestartedOperatorLeavesReplicasAlone(TestCluster cluster) {
+        String ns = cluster.namespace();
+        cluster.client().resource(cluster.load("""
+                apiVersion: lambkin.dev/v1alpha1
+                kind: Function
+                metadata: {name: idle}
+                spec: {image: lambkin.local/netcheck:dev}
+                """, Function.class)).create();
+        TestCluster.await(READY).until(() -> ready(cluster, "idle"));
+        Pod before = operatorPod(cluster);
+        cluster.client().resource(before).delete();
+        TestCluster.await(READY).until(() -> {
+            Pod now = operatorPod(cluster);
+            return !now.getMetadata().getName().equals(before.getMetadata().getName())
+                    && now.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        });
+        cluster.client().resources(Function.class).inNamespace(ns).withName("idle").edit(f -> {
+            f.getSpec().env = List.of(new EnvVar("AFTER_RESTART", "yes", null));
+            return f;
+        });
+        TestCluster.await(READY).until(() -> ready(cluster, "idle") && function(cluster, "idle").getStatus().observedGeneration == 2L);
+        Deployment d = cluster.client().apps().deployments().inNamespace(ns).withName("idle").get();
+        assertTrue(d.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                .anyMatch(e -> "AFTER_RESTART".equals(e.getName())), "the change rolled out");
+        assertEquals(0, d.getSpec().getReplicas(), "still at zero after a restart and an update");
+        assertEquals(List.of(), cluster.client().pods().inNamespace(ns).withLabel("lambkin.dev/function", "idle").list().getItems(),
+                "no ReplicaSet started a pod");
+        cluster.client().apps().replicaSets().inNamespace(ns).withLabel("lambkin.dev/function", "idle").list().getItems()
+                .forEach(rs -> assertEquals(0, rs.getSpec().getReplicas(), rs.getMetadata().getName()));
+        Condition readyCondition = function(cluster, "idle").getStatus().conditions.getFirst();
+        assertEquals("ScaledToZero", readyCondition.getReason());
+    }
+}
