@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
-# Lambkin's main job on this machine, idempotent: a local Kubernetes cluster, Lambkin's API installed,
-# an example Function applied and shown. Installs what it needs (Debian packages, Go builds) by itself.
+# Lambkin's main job on this machine, idempotent: a local Kubernetes cluster, Lambkin installed by its Helm
+# chart (CRDs, operator), an example Function applied and shown Ready. Installs what it needs by itself.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 cd "$LAMBKIN_ROOT"
+t0=$SECONDS
 KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
 BIN=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin; export PATH=$BIN:$PATH
-hack/images/build-test-images.sh --load
+need_helm
 
-log "installing the Lambkin CRDs"
+log "building Lambkin's images"
+hack/images/build-images.sh --load
+hack/images/build-test-images.sh --load   # the image the example Function runs
+
+log "installing Lambkin (helm/lambkin) into lambkin-system"
+"$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --wait --timeout 180s >/dev/null
+# Helm installs CRDs only once; keep them current
 kubectl apply --server-side --force-conflicts --field-manager=lambkin-quickstart -f crds/ >/dev/null
-kubectl wait --for=condition=Established --timeout=60s crd/functions.lambkin.dev crd/triggers.lambkin.dev crd/deadletterqueues.lambkin.dev >/dev/null
+kubectl -n lambkin-system rollout status deployment/lambkin-operator --timeout=120s >/dev/null
 
-log "applying examples/api"
+log "applying examples/api into lambkin-demo"
 kubectl create namespace lambkin-demo --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl apply -n lambkin-demo -f examples/api/
+kubectl wait -n lambkin-demo --for=condition=Ready --timeout=120s function/hello
 echo
 kubectl get fn,trg,dlq -n lambkin-demo
 echo
+log "done in $((SECONDS - t0))s"
 echo "Cluster: export KUBECONFIG=$KUBECONFIG PATH=$BIN:\$PATH"
-echo "Try:     kubectl explain function.spec.concurrency"
+echo "Try:     kubectl explain function.spec.concurrency; kubectl describe fn hello -n lambkin-demo"

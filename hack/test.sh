@@ -19,14 +19,23 @@ else
 fi
 [ -x "$BIN/kubectl" ] && export LAMBKIN_KUBECTL=$BIN/kubectl PATH=$BIN:$PATH
 
+need_helm; export LAMBKIN_HELM=$HELM
+# An operator installed by the quickstart watches every namespace and would fight the one under test.
+if "$HELM" status lambkin -n lambkin-system >/dev/null 2>&1; then
+  log "uninstalling the quickstart's Lambkin release (lambkin-system) for the tests"
+  "$HELM" uninstall lambkin -n lambkin-system --wait >/dev/null
+fi
 hack/images/build-base.sh >/dev/null
+# Lambkin's own images are built by the e2e module from the build output and loaded there.
 if [ -n "$local_cluster" ]; then
   hack/images/build-test-images.sh --load
+  load=--load
 else
   hack/images/build-test-images.sh
+  load=
   log "note: images are not loaded into a cluster other than the local one; make lambkin.local/* images available to it"
 fi
 
 log "mvn verify (unit and integration tests)"
-mvn -B -ntp verify -Dits "$@"
+mvn -B -ntp verify -Dits -Dlambkin.images.load="$load" "$@"
 log "all tests passed in $((SECONDS - t0))s"

@@ -1,7 +1,8 @@
 package dev.lambkin.operator.status;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,6 +27,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class EventRecorder {
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
     static final String CONTROLLER = "lambkin.dev/operator";
+    /** The API server reads eventTime with exactly six fraction digits. */
+    static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
+            .withZone(ZoneOffset.UTC);
 
     private final KubernetesClient client;
     private final String instance = System.getenv().getOrDefault("HOSTNAME", "lambkin-operator");
@@ -88,7 +92,7 @@ public class EventRecorder {
                     .withName(regarding.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
                     .withNamespace(ns)
                     .endMetadata()
-                    .withEventTime(new MicroTime(Instant.now().truncatedTo(ChronoUnit.MICROS).toString()))
+                    .withEventTime(new MicroTime(MICRO_TIME.format(Instant.now())))
                     .withReportingController(CONTROLLER)
                     .withReportingInstance(instance)
                     .withAction(action)

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# How the operator copes with many Functions: applies N Functions (scaled to zero, so pods do not count) to
+# the local cluster with the chart-installed operator, and prints the time until all are Ready and the
+# operator's peak memory (RSS, from the JVM process' VmHWM) against its idle figure measured in the same run.
+#   hack/bench/operator-scale.sh [N]     (N=100 by default; 1000 when asked)
+set -euo pipefail
+. "$(dirname "$0")/../lib/common.sh"
+N=${1:-100}
+cd "$LAMBKIN_ROOT"
+KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
+export PATH=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin:$PATH
+need_helm
+NS=lambkin-bench
+if ! "$HELM" status lambkin -n lambkin-system >/dev/null 2>&1; then
+  hack/images/build-images.sh --load
+  "$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --wait --timeout 180s >/dev/null
+fi
+kubectl delete namespace "$NS" --ignore-not-found --wait=true >/dev/null
+# a fresh operator, so its peak memory belongs to this run
+kubectl -n lambkin-system rollout restart deployment/lambkin-operator >/dev/null
+kubectl -n lambkin-system rollout status deployment/lambkin-operator --timeout=180s >/dev/null
+sleep 3
+# the newest operator JVM in a pod (the restarted one; the old one may still be shutting down)
+operator_pid() { pgrep -f '/app/quarkus-run.jar' | while read -r p; do
+  grep -q kubepods "/proc/$p/cgroup" 2>/dev/null && echo "$(stat -c %Y "/proc/$p") $p"; done | sort -n | tail -1 | cut -d' ' -f2; }
+PID=$(operator_pid); [ -n "$PID" ] || die "cannot find the operator's JVM process on this machine"
+kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+IDLE_RSS=$(kb "$PID" VmRSS)
+
+kubectl create namespace "$NS" >/dev/null
+manifest=$(mktemp); trap 'rm -f "$manifest"' EXIT
+for i in $(seq 1 "$N"); do
+  printf -- '---\napiVersion: lambkin.dev/v1alpha1\nkind: Function\nmetadata: {name: fn-%04d}\nspec: {image: lambkin.local/netcheck:dev, args: [serve]}\n' "$i"
+done > "$manifest"
+log "applying $N Functions"
+t0=$(date +%s.%N)
+kubectl apply -n "$NS" -f "$manifest" >/dev/null
+t_applied=$(date +%s.%N)
+while :; do
+  ready=$(kubectl get fn -n "$NS" -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True || true)
+  [ "$ready" -ge "$N" ] && break
+  sleep 0.5
+done
+t1=$(date +%s.%N)
+PEAK_RSS=$(kb "$PID" VmHWM)
+printf '\nFunctions:                       %d\n' "$N"
+printf 'kubectl apply took:              %.1f s\n' "$(echo "$t_applied - $t0" | bc -l)"
+printf 'all Ready after:                 %.1f s (%.1f Functions/s)\n' "$(echo "$t1 - $t0" | bc -l)" "$(echo "$N / ($t1 - $t0)" | bc -l)"
+printf 'operator RSS idle / peak:        %d MiB / %d MiB (peak is %.2fx idle)\n' $((IDLE_RSS / 1024)) $((PEAK_RSS / 1024)) "$(echo "$PEAK_RSS / $IDLE_RSS" | bc -l)"
+kubectl delete namespace "$NS" --wait=false >/dev/null
