@@ -1,5 +1,11 @@
 /**
- * The Java SDK for Lambkin functions: a {@code Handler<I, O>}, its {@code Context} and an HTTP server that speaks
- * the runtime contract (DESIGN.md). It arrives with the gateway; this module reserves its place in the build.
+ * The Java SDK for Lambkin functions. Implement {@link dev.lambkin.runtime.Handler} and start it with
+ * {@link dev.lambkin.runtime.LambkinRuntime#start}; the runtime serves the runtime contract (DESIGN.md): HTTP
+ * {@code POST /} with the event as body, the {@code Lambkin-*} headers in a {@link dev.lambkin.runtime.Context},
+ * the result as JSON, errors as {@code Lambkin-Function-Error} with {@code {"errorType","errorMessage"}}.
+ *
+ * <p>As in Lambda, one process serves many invocations: create clients, connection pools and caches once,
+ * outside {@code handle} (in the handler's constructor or a static field), and they are reused by every
+ * invocation that instance serves. Work started in {@code handle} must finish before it returns.
  */
 package dev.lambkin.runtime;
