@@ -1,10 +1,13 @@
 // netcheck: a tiny static HTTP server and client for checking a cluster's pod network, Services and DNS.
 //
-//	netcheck serve [addr]    answer every request with "netcheck <hostname>" (default addr :8080)
+//	netcheck serve [addr]    answer every request with "netcheck <hostname>" (default addr :8080); a POSTed
+//	                         JSON body {"sleepMs": N, "status": S} makes it wait N ms and answer status S
+//	                         (a stand-in function for gateway tests: slow, failing, or a static-binary cold start)
 //	netcheck get URL [tries] GET URL until it answers 2xx (one try per second), print the body, exit 0; else exit 1
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -25,7 +28,24 @@ func main() {
 			addr = os.Args[2]
 		}
 		host, _ := os.Hostname()
-		http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			var knobs struct {
+				SleepMs int `json:"sleepMs"`
+				Status  int `json:"status"`
+			}
+			if r.Method == http.MethodPost {
+				_ = json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&knobs)
+			}
+			if knobs.SleepMs > 0 {
+				select {
+				case <-time.After(time.Duration(knobs.SleepMs) * time.Millisecond):
+				case <-r.Context().Done(): // the caller gave up: stop at once
+					return
+				}
+			}
+			if knobs.Status >= 200 && knobs.Status <= 599 {
+				w.WriteHeader(knobs.Status)
+			}
 			fmt.Fprintf(w, "netcheck %s\n", host)
 		})
 		fmt.Println("listening on", addr)

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.api.status.StartFailure;
 import dev.lambkin.api.v1alpha1.FunctionStatus;
 import dev.lambkin.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;

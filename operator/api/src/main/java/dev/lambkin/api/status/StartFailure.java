@@ -1,4 +1,4 @@
-package dev.lambkin.operator.function;
+package dev.lambkin.api.status;
 
 import java.util.Comparator;
 import java.util.List;
@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 
-/** Why a function's instances cannot start, read off its pods the moment the kubelet or scheduler says so. */
+/** Why a function's instances cannot start, read off its pods the moment the kubelet or scheduler says so (used by the operator for status and by the gateway to fail held requests fast). */
 public record StartFailure(String reason, String message, String pod) {
     /** Container waiting reasons that mean the container will not run without a change. */
     static final Set<String> FAILING_WAIT_REASONS = Set.of("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull",
@@ -26,7 +26,7 @@ public record StartFailure(String reason, String message, String pod) {
                 .findFirst();
     }
 
-    static Optional<StartFailure> ofPod(Pod pod) {
+    public static Optional<StartFailure> ofPod(Pod pod) {
         String name = pod.getMetadata().getName();
         if (pod.getStatus() == null) {
             return Optional.empty();

@@ -1,0 +1,42 @@
+package dev.lambkin.gateway.record;
+
+import org.jboss.logging.Logger;
+
+/**
+ * The REPORT record Lambda users know, one per invocation, as one log line:
+ * {@code REPORT RequestId: … Function: ns/name Duration: 12.34 ms Billed Duration: 13 ms Memory Size: 256 MB
+ * Max Memory Used: 52 MB Init Duration: 830.00 ms Outcome: Success Cold Start: true}.
+ */
+public final class InvocationReport {
+    private static final Logger LOG = Logger.getLogger("REPORT");
+
+    private InvocationReport() {
+    }
+
+    public record Report(String requestId, String function, double durationMs, long memorySizeMb,
+            Long maxMemoryUsedBytes, Double initDurationMs, String outcome) {
+        public long billedMs() {
+            return (long) Math.ceil(durationMs);
+        }
+
+        public String line() {
+            StringBuilder b = new StringBuilder("REPORT RequestId: ").append(requestId)
+                    .append(" Function: ").append(function)
+                    .append(String.format(" Duration: %.2f ms Billed Duration: %d ms", durationMs, billedMs()));
+            if (memorySizeMb > 0) {
+                b.append(" Memory Size: ").append(memorySizeMb).append(" MB");
+            }
+            if (maxMemoryUsedBytes != null) {
+                b.append(" Max Memory Used: ").append(maxMemoryUsedBytes / (1024 * 1024)).append(" MB");
+            }
+            if (initDurationMs != null) {
+                b.append(String.format(" Init Duration: %.2f ms", initDurationMs));
+            }
+            return b.append(" Outcome: ").append(outcome).append(" Cold Start: ").append(initDurationMs != null).toString();
+        }
+    }
+
+    public static void log(Report report) {
+        LOG.info(report.line());
+    }
+}

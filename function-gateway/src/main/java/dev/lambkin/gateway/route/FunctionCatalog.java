@@ -1,0 +1,83 @@
+package dev.lambkin.gateway.route;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
+
+import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.gateway.limit.ConcurrencyLimiter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/** Every Function in the cluster, from an informer; keeps the limiter's reservations in step with them. */
+@ApplicationScoped
+public class FunctionCatalog {
+    private static final Logger LOG = Logger.getLogger(FunctionCatalog.class);
+
+    private final KubernetesClient client;
+    private final ConcurrencyLimiter limiter;
+    private final Map<FunctionKey, Function> functions = new ConcurrentHashMap<>();
+    private SharedIndexInformer<Function> informer;
+
+    public FunctionCatalog(KubernetesClient client, ConcurrencyLimiter limiter) {
+        this.client = client;
+        this.limiter = limiter;
+    }
+
+    void start(@Observes StartupEvent e) {
+        informer = client.resources(Function.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Function fn) {
+                put(fn);
+            }
+
+            @Override
+            public void onUpdate(Function old, Function fn) {
+                put(fn);
+            }
+
+            @Override
+            public void onDelete(Function fn, boolean unknownFinalState) {
+                FunctionKey key = FunctionKey.of(fn);
+                functions.remove(key);
+                limiter.reserve(key.toString(), null);
+            }
+        }, 0);
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        if (informer != null) {
+            informer.close();
+        }
+    }
+
+    private void put(Function fn) {
+        FunctionKey key = FunctionKey.of(fn);
+        functions.put(key, fn);
+        Integer reserved = fn.getSpec() != null && fn.getSpec().concurrency != null ? fn.getSpec().concurrency.reserved : null;
+        if (!limiter.reserve(key.toString(), reserved)) {
+            LOG.warnf("%s: reserved concurrency %d does not fit in the pool; it keeps its previous reservation", key, reserved);
+        }
+    }
+
+    public Optional<Function> get(FunctionKey key) {
+        return Optional.ofNullable(functions.get(key));
+    }
+
+    public Collection<Function> all() {
+        return functions.values();
+    }
+
+    /** True once the informer has listed every Function: before that a miss is not a 404. */
+    public boolean synced() {
+        return informer != null && informer.hasSynced();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.lambkin.gateway.scale;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.jboss.logging.Logger;
+
+import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.api.v1alpha1.FunctionSpec;
+import dev.lambkin.gateway.GatewayConfig;
+import dev.lambkin.gateway.activate.Activator;
+import dev.lambkin.gateway.limit.ConcurrencyLimiter;
+import dev.lambkin.gateway.route.FunctionCatalog;
+import dev.lambkin.gateway.route.FunctionKey;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Runs the {@link Autoscaler} for every function, every {@code scale-interval} and at once when a request is
+ * held, and writes its decision through the Deployment's scale subresource (the gateway owns replicas).
+ */
+@ApplicationScoped
+public class ScaleController {
+    private static final Logger LOG = Logger.getLogger(ScaleController.class);
+
+    private final KubernetesClient client;
+    private final FunctionCatalog catalog;
+    private final ConcurrencyLimiter limiter;
+    private final Activator activator;
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final Map<FunctionKey, Long> lastActivity = new ConcurrentHashMap<>();
+    private final Set<FunctionKey> writing = ConcurrentHashMap.newKeySet();
+    private final ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor();
+    private final long startedAt = System.currentTimeMillis();
+    private SharedIndexInformer<Deployment> deployments;
+    private long timer = -1;
+
+    public ScaleController(KubernetesClient client, FunctionCatalog catalog, ConcurrencyLimiter limiter,
+            Activator activator, Vertx vertx, GatewayConfig config) {
+        this.client = client;
+        this.catalog = catalog;
+        this.limiter = limiter;
+        this.activator = activator;
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent e) {
+        deployments = client.apps().deployments().inAnyNamespace()
+                .withLabel("app.kubernetes.io/managed-by", "lambkin-operator").inform();
+        activator.onHold(this::evaluate);
+        timer = vertx.setPeriodic(config.scaleInterval().toMillis(), t -> catalog.all().forEach(fn -> evaluate(FunctionKey.of(fn))));
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (deployments != null) {
+            deployments.close();
+        }
+        writer.shutdownNow();
+    }
+
+    /** Marks work on the function now: idle time counts from here. */
+    public void touch(FunctionKey key) {
+        lastActivity.put(key, System.currentTimeMillis());
+    }
+
+    /** Current replicas of the function's Deployment, or -1 when it has none (yet). */
+    public int replicas(FunctionKey key) {
+        Deployment d = deployments == null ? null : deployments.getStore().getByKey(key.namespace() + "/" + key.name());
+        return d == null || d.getSpec() == null ? -1 : d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    }
+
+    void evaluate(FunctionKey key) {
+        Function fn = catalog.get(key).orElse(null);
+        int current = replicas(key);
+        if (fn == null || current < 0 || writing.contains(key)) {
+            return;
+        }
+        FunctionSpec s = fn.getSpec();
+        int perInstance = s.concurrency != null && s.concurrency.perInstance != null ? s.concurrency.perInstance : 1;
+        int min = s.scaling != null && s.scaling.minInstances != null ? s.scaling.minInstances : 0;
+        Integer max = s.scaling != null ? s.scaling.maxInstances : null;
+        long idleSeconds = s.scaling != null && s.scaling.idleSeconds != null ? s.scaling.idleSeconds : 120;
+        long idle = System.currentTimeMillis() - lastActivity.getOrDefault(key, startedAt);
+        int desired = Autoscaler.desired(new Autoscaler.Load(limiter.inFlight(key.toString()), activator.held(key),
+                perInstance, min, max, current, idle, idleSeconds));
+        if (desired != current && writing.add(key)) {
+            writer.submit(() -> {
+                try {
+                    client.apps().deployments().inNamespace(key.namespace()).withName(key.name()).scale(desired);
+                    LOG.infof("%s: scaled %d -> %d (in flight %d, held %d)", key, current, desired,
+                            limiter.inFlight(key.toString()), activator.held(key));
+                } catch (RuntimeException ex) {
+                    LOG.warnf("%s: could not scale to %d: %s", key, desired, ex.getMessage());
+                } finally {
+                    writing.remove(key);
+                }
+            });
+        }
+    }
+}
