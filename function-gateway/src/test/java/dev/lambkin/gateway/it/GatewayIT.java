@@ -1,0 +1,149 @@
+package dev.lambkin.gateway.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.testing.TestCluster;
+import dev.lambkin.testing.WithKubernetesCluster;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+
+/** The gateway in this JVM, the operator beside it, functions on the real cluster, invoked over HTTP. */
+@QuarkusTest
+@QuarkusTestResource(OperatorProcess.class)
+@WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
+class GatewayIT {
+    static final Duration START = Duration.ofSeconds(90);
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    void function(TestCluster cluster, String name, String spec) {
+        cluster.client().resource(cluster.load("""
+                apiVersion: lambkin.dev/v1alpha1
+                kind: Function
+                metadata: {name: %s}
+                spec:
+                %s
+                """.formatted(name, spec.indent(2)), Function.class)).create();
+        // the gateway knows it once its Deployment exists
+        TestCluster.await(START).until(() -> cluster.client().apps().deployments().inNamespace(cluster.namespace())
+                .withName(name).get() != null);
+    }
+
+    HttpResponse<String> invoke(TestCluster cluster, String name, String body, String... headers) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/functions/" + cluster.namespace() + "/" + name))
+                .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    int replicas(TestCluster cluster, String name) {
+        return cluster.client().apps().deployments().inNamespace(cluster.namespace()).withName(name).get().getSpec().getReplicas();
+    }
+
+    @Test
+    void coldInvokeFromZeroThenWarm(TestCluster cluster) throws Exception {
+        function(cluster, "hello", "image: lambkin.local/hello-java:dev\nresources: {limits: {memory: 256Mi}}\ntimeoutSeconds: 10");
+        assertEquals(0, replicas(cluster, "hello"), "starts at zero");
+        var cold = invoke(cluster, "hello", "{\"name\":\"Ada\"}");
+        assertEquals(200, cold.statusCode(), cold.body());
+        assertEquals("Hello, Ada!", new JsonObject(cold.body()).getString("message"));
+        String pod = cold.headers().firstValue("Lambkin-Executed-Instance").orElseThrow();
+        assertTrue(pod.startsWith("hello-"), pod);
+        assertTrue(cold.headers().firstValue("Lambkin-Request-Id").isPresent());
+        assertEquals(1, replicas(cluster, "hello"), "scaled 0 -> 1 through the scale subresource");
+        var warm = invoke(cluster, "hello", "{\"name\":\"Grace\"}", "Lambkin-Log-Type", "Tail");
+        assertEquals(200, warm.statusCode());
+        assertEquals(pod, warm.headers().firstValue("Lambkin-Executed-Instance").orElseThrow(), "the warm instance");
+        String log = new String(java.util.Base64.getDecoder().decode(warm.headers().firstValue("Lambkin-Log-Result").orElseThrow()));
+        assertTrue(log.contains("greeting Grace"), log);
+        var handled = invoke(cluster, "hello", "{}");
+        assertEquals(200, handled.statusCode());
+        assertEquals("Handled", handled.headers().firstValue("Lambkin-Function-Error").orElseThrow());
+        assertEquals("MissingName", new JsonObject(handled.body()).getString("errorType"));
+    }
+
+    @Test
+    void idleFunctionsScaleToZero(TestCluster cluster) throws Exception {
+        function(cluster, "napper", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {idleSeconds: 2}");
+        assertEquals(200, invoke(cluster, "napper", "{}").statusCode());
+        assertEquals(1, replicas(cluster, "napper"));
+        TestCluster.await(Duration.ofSeconds(30)).until(() -> replicas(cluster, "napper") == 0);
+    }
+
+    @Test
+    void theFunctionsTimeoutGives504AndFreesTheSlot(TestCluster cluster) throws Exception {
+        function(cluster, "slow", "image: lambkin.local/netcheck:dev\nargs: [serve]\ntimeoutSeconds: 1\nconcurrency: {reserved: 1}");
+        var r = invoke(cluster, "slow", "{\"sleepMs\": 3000}");
+        assertEquals(504, r.statusCode(), r.body());
+        assertEquals("FunctionTimeoutException", new JsonObject(r.body()).getString("type"));
+        // the only reserved slot is free again at once
+        assertEquals(200, invoke(cluster, "slow", "{}").statusCode());
+    }
+
+    @Test
+    void overTheReservationIs429WithTheReason(TestCluster cluster) throws Exception {
+        function(cluster, "single", "image: lambkin.local/netcheck:dev\nargs: [serve]\ntimeoutSeconds: 10\nconcurrency: {reserved: 1}");
+        assertEquals(200, invoke(cluster, "single", "{}").statusCode(), "warm it up");
+        CompletableFuture<HttpResponse<String>> busy = CompletableFuture.supplyAsync(() -> {
+            try {
+                return invoke(cluster, "single", "{\"sleepMs\": 3000}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        HttpResponse<String> refused = TestCluster.await(Duration.ofSeconds(10)).until(
+                () -> invoke(cluster, "single", "{}"), r -> r.statusCode() == 429);
+        assertEquals("ReservedFunctionConcurrentInvocationLimitExceeded", new JsonObject(refused.body()).getString("reason"));
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+        assertEquals(200, busy.get().statusCode());
+    }
+
+    @Test
+    void aFunctionThatCannotStartFailsFastWith502AndTheReason(TestCluster cluster) throws Exception {
+        function(cluster, "broken", "image: lambkin.local/no-such-image:1\ntimeoutSeconds: 600");
+        long t0 = System.nanoTime();
+        var r = invoke(cluster, "broken", "{}");
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(502, r.statusCode(), r.body());
+        JsonObject body = new JsonObject(r.body());
+        assertTrue(List.of("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull").contains(body.getString("reason")), r.body());
+        assertTrue(body.getString("message").contains("no-such-image"), r.body());
+        assertTrue(waitedMs < 60_000, "failed on the pod's reason, not on the 600 s timeout or the 60 s hold: " + waitedMs + " ms");
+    }
+
+    @Test
+    void clientMistakesGetClearErrors(TestCluster cluster) throws Exception {
+        function(cluster, "strict", "image: lambkin.local/netcheck:dev\nargs: [serve]");
+        var missing = invoke(cluster, "nope", "{}");
+        assertEquals(404, missing.statusCode());
+        assertEquals("ResourceNotFoundException", new JsonObject(missing.body()).getString("type"));
+        var notJson = invoke(cluster, "strict", "{oops");
+        assertEquals(400, notJson.statusCode());
+        assertTrue(new JsonObject(notJson.body()).getString("message").contains("JSON"));
+        var tooBig = invoke(cluster, "strict", "\"" + "x".repeat(6 * 1024 * 1024) + "\"");
+        assertEquals(413, tooBig.statusCode());
+        var dryRun = invoke(cluster, "strict", "", "Lambkin-Invocation-Type", "DryRun");
+        assertEquals(204, dryRun.statusCode());
+        var badType = invoke(cluster, "strict", "{}", "Lambkin-Invocation-Type", "Sometimes");
+        assertEquals(400, badType.statusCode());
+        assertEquals(0, replicas(cluster, "strict"), "none of these started an instance");
+    }
+}
