@@ -22,9 +22,18 @@ kubectl -n lambkin-system rollout status deployment/lambkin-operator --timeout=1
 log "applying examples/api into lambkin-demo"
 kubectl create namespace lambkin-demo --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl apply -n lambkin-demo -f examples/api/
-kubectl wait -n lambkin-demo --for=condition=Ready --timeout=120s function/hello
+kubectl apply -n lambkin-demo -f examples/hello-java/function.yaml
+kubectl wait -n lambkin-demo --for=condition=Ready --timeout=120s function/hello function/hello-java
+kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=120s >/dev/null
 echo
 kubectl get fn,trg,dlq -n lambkin-demo
+echo
+# invoke hello-java through the gateway while it is scaled to zero: the gateway starts it and holds the call
+GW=$(kubectl -n lambkin-system get service lambkin-gateway -o jsonpath='{.spec.clusterIP}')
+log "invoking hello-java from $(kubectl -n lambkin-demo get deployment hello-java -o jsonpath='{.spec.replicas}') instances"
+curl -sS -X POST -H 'Content-Type: application/json' -d '{"name": "Lambkin"}' \
+  -w '\n(HTTP %{http_code} in %{time_total} s)\n' "http://$GW:8080/functions/lambkin-demo/hello-java"
+kubectl -n lambkin-system logs deployment/lambkin-gateway | grep 'REPORT RequestId' | tail -1
 echo
 log "done in $((SECONDS - t0))s"
 echo "Cluster: export KUBECONFIG=$KUBECONFIG PATH=$BIN:\$PATH"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Lambkin's images in the local Docker daemon from the Maven build's output:
 #   lambkin.local/lambkin-operator:dev
+#   lambkin.local/lambkin-gateway:dev
 #   lambkin.local/hello-java:dev          (examples/hello-java, on Lambkin's Java runtime)
 # Usage: hack/images/build-images.sh [--load] [--no-build]   (--load also loads them into the local cluster;
 # --no-build uses the existing target/ instead of running Maven)
@@ -12,15 +13,20 @@ need_docker; select_java; need_maven
 cd "$LAMBKIN_ROOT"
 JAVA_BASE=$(hack/images/build-base.sh | tail -1)
 if [ -n "$build" ]; then
-  log "mvn package (operator, examples/hello-java)"
-  mvn -B -ntp -q package -DskipTests -pl operator,examples/hello-java -am
+  log "mvn package (operator, function-gateway, examples/hello-java)"
+  mvn -B -ntp -q package -DskipTests -pl operator,function-gateway,examples/hello-java -am
 fi
 TAG=${LAMBKIN_IMAGE_TAG:-dev}
-docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/lambkin-operator:$TAG" \
-  -f operator/src/main/docker/Dockerfile operator/target/quarkus-app >/dev/null
+for app in operator function-gateway; do
+  [ -f "$app/target/quarkus-app/quarkus-run.jar" ] || continue  # the gateway is built after the operator
+  docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/lambkin-${app#function-}:$TAG" \
+    -f "$app/src/main/docker/Dockerfile" "$app/target/quarkus-app" >/dev/null
+done
 docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-java:$TAG" examples/hello-java >/dev/null
-log "built lambkin.local/lambkin-operator:$TAG lambkin.local/hello-java:$TAG"
+log "built Lambkin's images ($TAG)"
 if [ -n "$load" ]; then
-  for image in lambkin-operator hello-java; do hack/local-cluster.sh load-image "lambkin.local/$image:$TAG"; done
+  for image in lambkin-operator lambkin-gateway hello-java; do
+    docker image inspect "lambkin.local/$image:$TAG" >/dev/null 2>&1 && hack/local-cluster.sh load-image "lambkin.local/$image:$TAG"
+  done
 fi
 exit 0

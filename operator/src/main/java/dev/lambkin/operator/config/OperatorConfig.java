@@ -17,4 +17,15 @@ public interface OperatorConfig {
     /** Label selector of the gateway's pods (k=v,k2=v2), for the function pods' NetworkPolicy. */
     @WithDefault("app.kubernetes.io/name=lambkin-gateway")
     String podSelector();
+
+    /** The gateway's concurrency pool, to refuse reservations it could not honour. */
+    Concurrency concurrency();
+
+    interface Concurrency {
+        @WithDefault("1000")
+        int total();
+
+        @WithDefault("100")
+        int unreservedMinimum();
+    }
 }

@@ -87,6 +87,8 @@ public class FunctionReconciler implements Reconciler<Function> {
                 .filter(q -> queues.get(new ResourceID(q, ns)).isEmpty());
         var observed = new FunctionStatusCalculator.Observed(fn, context.getSecondaryResource(Deployment.class),
                 List.copyOf(context.getSecondaryResources(Pod.class)), missingQueue,
+                ReservationCheck.problem(fn, context.getPrimaryCache().list().toList(), config.concurrency().total(),
+                        config.concurrency().unreservedMinimum()),
                 FunctionNames.url(config.url(), fn));
         FunctionStatus previous = fn.getStatus();
         FunctionStatus next = FunctionStatusCalculator.compute(observed, clock.instant());

@@ -24,13 +24,14 @@ public final class FunctionStatusCalculator {
     public static final String DEPLOYMENT_READY = "DeploymentReady";
     public static final String INSTANCES_HEALTHY = "InstancesHealthy";
     public static final String REFERENCES_RESOLVED = "ReferencesResolved";
+    public static final String CONCURRENCY_RESERVED = "ConcurrencyReserved";
 
     private FunctionStatusCalculator() {
     }
 
     /** Inputs observed for one Function. {@code deadLetterQueueMissing} names a referenced queue that does not exist. */
     public record Observed(Function function, Optional<Deployment> deployment, List<Pod> pods,
-            Optional<String> deadLetterQueueMissing, String url) {
+            Optional<String> deadLetterQueueMissing, Optional<String> reservationProblem, String url) {
     }
 
     public static FunctionStatus compute(Observed in, Instant now) {
@@ -67,6 +68,12 @@ public final class FunctionStatusCalculator {
                                 + fn.getMetadata().getNamespace(), generation))
                 .orElseGet(() -> Conditions.of(REFERENCES_RESOLVED, true, "Resolved", "all references resolve", generation)));
 
+        conditions.add(in.reservationProblem()
+                .map(p -> Conditions.of(CONCURRENCY_RESERVED, false, "ReservedConcurrencyExceedsPool", p, generation))
+                .orElseGet(() -> Conditions.of(CONCURRENCY_RESERVED, true, "Granted",
+                        fn.getSpec().concurrency != null && fn.getSpec().concurrency.reserved != null
+                                ? fn.getSpec().concurrency.reserved + " reserved" : "shares the unreserved pool", generation)));
+
         conditions.addFirst(ready(fn, in, failure, replicas, ready, generation));
         status.conditions = Conditions.withTransitionTimes(previous.conditions, conditions, now);
         return status;
@@ -74,6 +81,10 @@ public final class FunctionStatusCalculator {
 
     private static Condition ready(Function fn, Observed in, Optional<StartFailure> failure, int replicas, int ready,
             Long generation) {
+        if (in.reservationProblem().isPresent()) {
+            return Conditions.of(Conditions.READY, false, "ReservedConcurrencyExceedsPool", in.reservationProblem().get(),
+                    generation);
+        }
         if (in.deadLetterQueueMissing().isPresent()) {
             return Conditions.of(Conditions.READY, false, "DeadLetterQueueNotFound",
                     "DeadLetterQueue " + in.deadLetterQueueMissing().get() + " does not exist", generation);

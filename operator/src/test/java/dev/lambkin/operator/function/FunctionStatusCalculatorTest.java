@@ -49,7 +49,7 @@ class FunctionStatusCalculatorTest {
     }
 
     static FunctionStatus compute(Function fn, Optional<Deployment> d, List<Pod> pods, Optional<String> missingQueue) {
-        return FunctionStatusCalculator.compute(new FunctionStatusCalculator.Observed(fn, d, pods, missingQueue, URL), T0);
+        return FunctionStatusCalculator.compute(new FunctionStatusCalculator.Observed(fn, d, pods, missingQueue, Optional.empty(), URL), T0);
     }
 
     static Condition ready(FunctionStatus s) {
@@ -65,7 +65,7 @@ class FunctionStatusCalculatorTest {
         assertEquals(4L, s.observedGeneration);
         assertEquals(4L, ready(s).getObservedGeneration());
         assertEquals(URL, s.url);
-        assertEquals(List.of("Ready", "DeploymentReady", "InstancesHealthy", "ReferencesResolved"),
+        assertEquals(List.of("Ready", "DeploymentReady", "InstancesHealthy", "ReferencesResolved", "ConcurrencyReserved"),
                 s.conditions.stream().map(Condition::getType).toList());
     }
 
@@ -122,11 +122,11 @@ class FunctionStatusCalculatorTest {
         FunctionStatus first = compute(fn, Optional.of(deployment(0, 0)), List.of(), Optional.empty());
         fn.setStatus(first);
         FunctionStatus again = FunctionStatusCalculator.compute(new FunctionStatusCalculator.Observed(fn,
-                Optional.of(deployment(0, 0)), List.of(), Optional.empty(), URL), T0.plusSeconds(60));
+                Optional.of(deployment(0, 0)), List.of(), Optional.empty(), Optional.empty(), URL), T0.plusSeconds(60));
         assertTrue(StatusPatch.same(first, again), "no patch when nothing changed");
         fn.setStatus(again);
         FunctionStatus scaled = FunctionStatusCalculator.compute(new FunctionStatusCalculator.Observed(fn,
-                Optional.of(deployment(1, 1)), List.of(), Optional.empty(), URL), T0.plusSeconds(120));
+                Optional.of(deployment(1, 1)), List.of(), Optional.empty(), Optional.empty(), URL), T0.plusSeconds(120));
         assertEquals(T0.plusSeconds(120).toString(), scaled.lastScaleTime);
         assertEquals(ready(first).getLastTransitionTime(), ready(scaled).getLastTransitionTime(),
                 "Ready stayed True: its transition time stays");
