@@ -30,13 +30,13 @@ PAUSE_IMAGE=registry.k8s.io/pause:3.10
 COREDNS_IMAGE=lambkin.local/coredns:$COREDNS_VERSION
 COMPONENTS=(etcd containerd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
 
-# How each component's process is recognised: by its unique binary path or config file, so `down`
-# finds exactly what `up` started even when PID files are stale.
+# How each component's process is recognised: by its name and this cluster's data directory in its
+# arguments, so `down` finds exactly what `up` started (from whichever binary cache) even after a killed run.
 pattern() {
   case $1 in
     etcd) echo "etcd --name $NODE --data-dir $D/etcd" ;;
     containerd) echo "containerd --config $D/containerd.toml" ;;
-    *) echo "^$BIN/$1 " ;;
+    *) echo "/$1 .*$D/" ;;
   esac
 }
 pids_of() { pgrep -f "$(pattern "$1")" || true; }

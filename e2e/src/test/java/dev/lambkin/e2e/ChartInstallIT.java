@@ -21,7 +21,6 @@ import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.testing.TestCluster;
 import dev.lambkin.testing.WithKubernetesCluster;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -115,10 +114,7 @@ class ChartInstallIT {
             return !now.getMetadata().getName().equals(before.getMetadata().getName())
                     && now.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         });
-        cluster.client().resources(Function.class).inNamespace(ns).withName("idle").edit(f -> {
-            f.getSpec().env = List.of(new EnvVar("AFTER_RESTART", "yes", null));
-            return f;
-        });
+        cluster.patchSpec(Function.class, "idle", "{\"env\": [{\"name\": \"AFTER_RESTART\", \"value\": \"yes\"}]}");
         TestCluster.await(READY).until(() -> ready(cluster, "idle") && function(cluster, "idle").getStatus().observedGeneration == 2L);
         Deployment d = cluster.client().apps().deployments().inNamespace(ns).withName("idle").get();
         assertTrue(d.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()

@@ -71,6 +71,16 @@ public record TestCluster(KubernetesClient client, Path kubeconfig, String names
         return item;
     }
 
+    /**
+     * Merge-patches a namespaced object's spec as a user's kubectl would: without its resourceVersion, so a
+     * controller writing the status at the same moment does not make the change fail with a conflict.
+     */
+    public <T extends HasMetadata> T patchSpec(Class<T> type, String name, String specJson) {
+        return client.resources(type).inNamespace(namespace).withName(name)
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"spec\":" + specJson + "}");
+    }
+
     /** Runs kubectl against this cluster; returns its exit code and combined output. */
     public KubectlResult kubectl(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();

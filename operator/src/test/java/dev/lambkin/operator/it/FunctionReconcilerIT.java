@@ -87,8 +87,7 @@ class FunctionReconcilerIT {
         assertEquals(0, deployment(cluster, "scaled").getSpec().getReplicas(), "created at zero");
 
         // a spec change while at zero must not bring a pod (server-side apply must not reset replicas to 1)
-        cluster.client().resources(Function.class).inNamespace(ns).withName("scaled")
-                .edit(f -> { f.getSpec().timeoutSeconds = 7; return f; });
+        cluster.patchSpec(Function.class, "scaled", "{\"timeoutSeconds\": 7}");
         TestCluster.await(READY).until(() -> get(cluster, "scaled").getStatus().observedGeneration == 2L
                 && "7".equals(env(deployment(cluster, "scaled"), "LAMBKIN_TIMEOUT_SECONDS")));
         assertEquals(0, deployment(cluster, "scaled").getSpec().getReplicas());
@@ -98,10 +97,7 @@ class FunctionReconcilerIT {
         cluster.client().apps().deployments().inNamespace(ns).withName("scaled").scale(2);
         assertEquals(2, deployment(cluster, "scaled").getSpec().getReplicas());
 
-        cluster.client().resources(Function.class).inNamespace(ns).withName("scaled").edit(f -> {
-            f.getSpec().env = List.of(new EnvVar("COLOR", "blue", null));
-            return f;
-        });
+        cluster.patchSpec(Function.class, "scaled", "{\"env\": [{\"name\": \"COLOR\", \"value\": \"blue\"}]}");
         TestCluster.await(READY).until(() -> "blue".equals(env(deployment(cluster, "scaled"), "COLOR")));
         assertEquals(2, deployment(cluster, "scaled").getSpec().getReplicas(), "the operator left replicas alone");
         TestCluster.await(READY).until(() -> get(cluster, "scaled").getStatus().readyReplicas == 2);
@@ -155,8 +151,7 @@ class FunctionReconcilerIT {
         TestCluster.await(READY).until(() -> "True".equals(ready(cluster, "quiet").getStatus()));
         for (int i = 1; i <= 3; i++) {
             int timeout = 3 + i;
-            cluster.client().resources(Function.class).inNamespace(ns).withName("quiet")
-                    .edit(f -> { f.getSpec().timeoutSeconds = timeout; return f; });
+            cluster.patchSpec(Function.class, "quiet", "{\"timeoutSeconds\": " + timeout + "}");
         }
         TestCluster.await(READY).until(() -> get(cluster, "quiet").getStatus().observedGeneration == 4L);
         Map<String, Long> reasons = new java.util.TreeMap<>();
