@@ -54,8 +54,9 @@ public class FunctionProxy {
             }
             var request = ar.result();
             long timer = vertx.setTimer(budget, t -> {
-                request.reset();
+                // answer first: the reset below fails the send at once, and that must not be the caller's error
                 result.tryFail(InvokeError.timedOut("the function ran past its timeout; the call was cancelled"));
+                request.reset();
             });
             request.send(event).compose(resp -> resp.body().map(body -> new Response(resp.statusCode(), resp.headers(), body)))
                     .onComplete(r -> {

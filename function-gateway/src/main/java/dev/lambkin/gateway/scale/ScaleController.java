@@ -95,14 +95,16 @@ public class ScaleController {
         Integer max = s.scaling != null ? s.scaling.maxInstances : null;
         long idleSeconds = s.scaling != null && s.scaling.idleSeconds != null ? s.scaling.idleSeconds : 120;
         long idle = System.currentTimeMillis() - lastActivity.getOrDefault(key, startedAt);
-        int desired = Autoscaler.desired(new Autoscaler.Load(limiter.inFlight(key.toString()), activator.held(key),
-                perInstance, min, max, current, idle, idleSeconds));
+        // the limiter counts every admitted request, held ones too: running = admitted - held
+        int held = activator.held(key);
+        int running = Math.max(0, limiter.inFlight(key.toString()) - held);
+        int desired = Autoscaler.desired(new Autoscaler.Load(running, held, perInstance, min, max, current, idle,
+                idleSeconds));
         if (desired != current && writing.add(key)) {
             writer.submit(() -> {
                 try {
                     client.apps().deployments().inNamespace(key.namespace()).withName(key.name()).scale(desired);
-                    LOG.infof("%s: scaled %d -> %d (in flight %d, held %d)", key, current, desired,
-                            limiter.inFlight(key.toString()), activator.held(key));
+                    LOG.infof("%s: scaled %d -> %d (running %d, held %d)", key, current, desired, running, held);
                 } catch (RuntimeException ex) {
                     LOG.warnf("%s: could not scale to %d: %s", key, desired, ex.getMessage());
                 } finally {

@@ -32,10 +32,33 @@ public class OperatorProcess implements QuarkusTestResourceLifecycleManager {
                     .redirectErrorStream(true).redirectOutput(Path.of("target/operator-it.log").toFile());
             pb.environment().put("KUBECONFIG", c.kubeconfig().toString());
             process = pb.start();
+            awaitStarted(Path.of("target/operator-it.log"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the operator", e);
         }
         return Map.of();
+    }
+
+    /** Until the operator has started (controllers and leader election); fails with its log if it exits first. */
+    private void awaitStarted(Path log) throws IOException {
+        long until = System.currentTimeMillis() + 90_000;
+        while (System.currentTimeMillis() < until) {
+            String text = Files.exists(log) ? Files.readString(log) : "";
+            if (text.contains("Listening on") && process.isAlive()) { // Quarkus' last start-up line
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the operator exited with " + process.exitValue() + ":\n"
+                        + text.substring(Math.max(0, text.length() - 4000)));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("the operator did not start within 90 s; see " + log.toAbsolutePath());
     }
 
     @Override
