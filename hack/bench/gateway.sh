@@ -59,7 +59,7 @@ ds=$(load -c 32 "$DIRECT"); gs=$(load -c 32 "$VIA_GW")
 cold() { # function -> seconds of one cold request
   kubectl -n "$NS" scale deployment "$1" --replicas=0 >/dev/null
   while [ -n "$(kubectl -n "$NS" get pods -l lambkin.dev/function="$1" -o name)" ]; do sleep 0.2; done
-  curl -s -o /dev/null -w '%{time_total}' -X POST -d '{"name":"bench"}' "http://$GW/functions/$NS/$1"
+  curl -s -o /dev/null -w '%{time_total}' -X POST -H 'Content-Type: application/json' -d '{"name":"bench"}' "http://$GW/functions/$NS/$1"
 }
 floor() { # function -> seconds from replicas 0->1 until the pod answers at its own IP
   kubectl -n "$NS" scale deployment "$1" --replicas=0 >/dev/null

@@ -20,7 +20,7 @@ TAG=${LAMBKIN_IMAGE_TAG:-dev}
 for app in operator function-gateway; do
   [ -f "$app/target/quarkus-app/quarkus-run.jar" ] || continue  # the gateway is built after the operator
   docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/lambkin-${app#function-}:$TAG" \
-    -f "$app/src/main/docker/Dockerfile" "$app/target/quarkus-app" >/dev/null
+    -f hack/images/quarkus-app/Dockerfile "$app/target/quarkus-app" >/dev/null
 done
 docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-java:$TAG" examples/hello-java >/dev/null
 log "built Lambkin's images ($TAG)"

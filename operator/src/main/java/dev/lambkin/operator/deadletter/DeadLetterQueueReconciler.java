@@ -4,23 +4,19 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import dev.lambkin.api.v1alpha1.DeadLetterQueue;
 import dev.lambkin.api.v1alpha1.DeadLetterQueueStatus;
-import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.operator.references.ReferencedFunctions;
 import dev.lambkin.operator.status.Conditions;
 import dev.lambkin.operator.status.StatusPatch;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
  * Validates DeadLetterQueues: a sink Function must exist. Ready means the queue is accepted and can be
@@ -31,28 +27,20 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 public class DeadLetterQueueReconciler implements Reconciler<DeadLetterQueue> {
     public static final String NAME = "deadletterqueue";
     public static final String STREAM_READY = "StreamReady";
-    private static final String BY_SINK_FUNCTION = "bySinkFunction";
 
     private final Clock clock = Clock.systemUTC();
-    private InformerEventSource<Function, DeadLetterQueue> functions;
+    private ReferencedFunctions<DeadLetterQueue> functions;
 
     @Override
     public List<EventSource<?, DeadLetterQueue>> prepareEventSources(EventSourceContext<DeadLetterQueue> context) {
-        context.getPrimaryCache().addIndexer(BY_SINK_FUNCTION, q -> sinkFunction(q)
-                .map(f -> List.of(q.getMetadata().getNamespace() + "/" + f)).orElse(List.of()));
-        functions = new InformerEventSource<>(InformerEventSourceConfiguration.from(Function.class, DeadLetterQueue.class)
-                .withName("functions")
-                .withSecondaryToPrimaryMapper(fn -> context.getPrimaryCache()
-                        .byIndex(BY_SINK_FUNCTION, fn.getMetadata().getNamespace() + "/" + fn.getMetadata().getName())
-                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .build(), context);
-        return List.of(functions);
+        functions = new ReferencedFunctions<>(context, DeadLetterQueueReconciler::sinkFunction);
+        return List.of(functions.eventSource());
     }
 
     @Override
     public UpdateControl<DeadLetterQueue> reconcile(DeadLetterQueue queue, Context<DeadLetterQueue> context) {
         String ns = queue.getMetadata().getNamespace();
-        Optional<String> missingSink = sinkFunction(queue).filter(f -> functions.get(new ResourceID(f, ns)).isEmpty());
+        Optional<String> missingSink = functions.missing(queue);
         Long generation = queue.getMetadata().getGeneration();
         DeadLetterQueueStatus previous = queue.getStatus() != null ? queue.getStatus() : new DeadLetterQueueStatus();
         List<Condition> conditions = new ArrayList<>();

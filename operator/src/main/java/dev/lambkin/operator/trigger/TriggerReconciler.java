@@ -3,24 +3,21 @@ package dev.lambkin.operator.trigger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
-import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.Trigger;
 import dev.lambkin.api.v1alpha1.TriggerStatus;
+import dev.lambkin.operator.references.ReferencedFunctions;
 import dev.lambkin.operator.status.Conditions;
 import dev.lambkin.operator.status.EventRecorder;
 import dev.lambkin.operator.status.StatusPatch;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
  * Validates Triggers against the cluster: the Function they name must exist, a schedule must be valid. Runs
@@ -29,11 +26,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 @ControllerConfiguration(name = TriggerReconciler.NAME)
 public class TriggerReconciler implements Reconciler<Trigger> {
     public static final String NAME = "trigger";
-    private static final String BY_FUNCTION = "byFunction";
-
     private final EventRecorder events;
     private final Clock clock = Clock.systemUTC();
-    private InformerEventSource<Function, Trigger> functions;
+    private ReferencedFunctions<Trigger> functions;
 
     public TriggerReconciler(EventRecorder events) {
         this.events = events;
@@ -41,21 +36,13 @@ public class TriggerReconciler implements Reconciler<Trigger> {
 
     @Override
     public List<EventSource<?, Trigger>> prepareEventSources(EventSourceContext<Trigger> context) {
-        context.getPrimaryCache().addIndexer(BY_FUNCTION,
-                t -> List.of(t.getMetadata().getNamespace() + "/" + t.getSpec().function));
-        functions = new InformerEventSource<>(InformerEventSourceConfiguration.from(Function.class, Trigger.class)
-                .withName("functions")
-                .withSecondaryToPrimaryMapper(fn -> context.getPrimaryCache()
-                        .byIndex(BY_FUNCTION, fn.getMetadata().getNamespace() + "/" + fn.getMetadata().getName())
-                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .build(), context);
-        return List.of(functions);
+        functions = new ReferencedFunctions<>(context, t -> Optional.ofNullable(t.getSpec().function));
+        return List.of(functions.eventSource());
     }
 
     @Override
     public UpdateControl<Trigger> reconcile(Trigger trigger, Context<Trigger> context) {
-        boolean exists = functions.get(new ResourceID(trigger.getSpec().function, trigger.getMetadata().getNamespace()))
-                .isPresent();
+        boolean exists = functions.missing(trigger).isEmpty();
         TriggerStatus previous = trigger.getStatus();
         TriggerStatus next = TriggerStatusCalculator.compute(trigger, exists, clock.instant());
         Condition before = previous == null ? null : Conditions.find(previous.conditions, Conditions.READY).orElse(null);
