@@ -126,13 +126,12 @@ public class InvokeRoutes {
         String requestId = UUID.randomUUID().toString();
         int perInstance = spec.concurrency != null && spec.concurrency.perInstance != null ? spec.concurrency.perInstance : 1;
         scaler.touch(key);
-        boolean[] cold = {false};
         var instance = activator.instance(key, perInstance, deadline);
-        cold[0] = !instance.isComplete();
+        boolean cold = !instance.isComplete(); // it had to wait for an instance
         instance.onComplete(found -> {
             if (found.failed()) {
                 finish(key, permit, null);
-                report(requestId, key, fn, start, null, cold[0], "StartFailed");
+                report(requestId, key, fn, start, null, null, "StartFailed");
                 fail(ctx, found.cause(), requestId);
                 return;
             }
@@ -150,7 +149,7 @@ public class InvokeRoutes {
             proxy.invoke(target, headers, event, deadline).onComplete(done -> {
                 finish(key, permit, target);
                 if (done.failed()) {
-                    report(requestId, key, fn, start, null, cold[0], "Error");
+                    report(requestId, key, fn, start, null, null, "Error");
                     fail(ctx, done.cause(), requestId);
                     return;
                 }
@@ -171,7 +170,7 @@ public class InvokeRoutes {
                 String memory = r.headers().get("Lambkin-Max-Memory-Used");
                 response.putHeader("Content-Type", r.headers().get("Content-Type") != null ? r.headers().get("Content-Type")
                         : "application/json");
-                report(requestId, key, fn, start, memory, cold[0] ? initMs : null, error == null ? "Success" : "Error:" + error);
+                report(requestId, key, fn, start, memory, cold ? initMs : null, error == null ? "Success" : "Error:" + error);
                 response.setStatusCode(200).end(r.body());
             });
         });
@@ -186,7 +185,8 @@ public class InvokeRoutes {
         activator.released(key);
     }
 
-    private static void report(String requestId, FunctionKey key, Function fn, long start, String maxMemory, Object init,
+    /** initMs: how long the request waited for an instance to start, on a cold start; null otherwise. */
+    private static void report(String requestId, FunctionKey key, Function fn, long start, String maxMemory, Double initMs,
             String outcome) {
         long memorySize = 0;
         var res = fn.getSpec().resources;
@@ -200,7 +200,7 @@ public class InvokeRoutes {
             // the header is optional and informative only
         }
         InvocationReport.log(new InvocationReport.Report(requestId, key.toString(), (System.nanoTime() - start) / 1e6,
-                memorySize, used, init instanceof Double d ? d : null, outcome));
+                memorySize, used, initMs, outcome));
     }
 
     private static InvokeError throttled(FunctionKey key, ConcurrencyLimiter.Refused refused) {

@@ -93,7 +93,8 @@ public class ScaleController {
         int perInstance = s.concurrency != null && s.concurrency.perInstance != null ? s.concurrency.perInstance : 1;
         int min = s.scaling != null && s.scaling.minInstances != null ? s.scaling.minInstances : 0;
         Integer max = s.scaling != null ? s.scaling.maxInstances : null;
-        long idleSeconds = s.scaling != null && s.scaling.idleSeconds != null ? s.scaling.idleSeconds : 120;
+        long idleSeconds = s.scaling != null && s.scaling.idleSeconds != null ? s.scaling.idleSeconds
+                : dev.lambkin.api.v1alpha1.ScalingSpec.DEFAULT_IDLE_SECONDS;
         long idle = System.currentTimeMillis() - lastActivity.getOrDefault(key, startedAt);
         // the limiter counts every admitted request, held ones too: running = admitted - held
         int held = activator.held(key);

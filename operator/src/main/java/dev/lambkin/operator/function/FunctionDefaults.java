@@ -3,7 +3,6 @@ package dev.lambkin.operator.function;
 import java.util.Optional;
 
 import dev.lambkin.api.v1alpha1.FunctionSpec;
-import dev.lambkin.api.v1alpha1.ScalingSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 /**
@@ -24,10 +23,6 @@ public final class FunctionDefaults {
 
     public static int minInstances(FunctionSpec s) {
         return s.scaling != null && s.scaling.minInstances != null ? s.scaling.minInstances : 0;
-    }
-
-    public static int idleSeconds(FunctionSpec s) {
-        return s.scaling != null && s.scaling.idleSeconds != null ? s.scaling.idleSeconds : ScalingSpec.DEFAULT_IDLE_SECONDS;
     }
 
     /** Lambda's memory size: the memory limit, else the request, in MiB. */
