@@ -1,6 +1,7 @@
 package dev.lambkin.gateway.invoke;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -14,6 +15,7 @@ import dev.lambkin.api.v1alpha1.FunctionSpec;
 import dev.lambkin.gateway.activate.Activator;
 import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 import dev.lambkin.gateway.proxy.FunctionProxy;
+import dev.lambkin.gateway.record.InvocationMetrics;
 import dev.lambkin.gateway.record.InvocationReport;
 import dev.lambkin.gateway.route.FunctionCatalog;
 import dev.lambkin.gateway.route.FunctionKey;
@@ -47,10 +49,12 @@ public class InvokeRoutes {
     private final Activator activator;
     private final FunctionProxy proxy;
     private final ScaleController scaler;
+    private final InvocationMetrics metrics;
     private volatile boolean draining;
 
     public InvokeRoutes(FunctionCatalog catalog, ConcurrencyLimiter limiter, Activator activator, FunctionProxy proxy,
-            ScaleController scaler) {
+            ScaleController scaler, InvocationMetrics metrics) {
+        this.metrics = metrics;
         this.catalog = catalog;
         this.limiter = limiter;
         this.activator = activator;
@@ -113,6 +117,7 @@ public class InvokeRoutes {
         }
         ConcurrencyLimiter.Result admitted = limiter.tryAcquire(key.toString());
         if (admitted instanceof ConcurrencyLimiter.Refused refused) {
+            metrics.throttled(key, refused.reason().name());
             fail(ctx, throttled(key, refused));
             return;
         }
@@ -131,7 +136,9 @@ public class InvokeRoutes {
         instance.onComplete(found -> {
             if (found.failed()) {
                 finish(key, permit, null);
-                report(requestId, key, fn, start, null, null, "StartFailed");
+                String kind = found.cause() instanceof InvokeError e && e.reason() != null ? e.reason() : "NoInstance";
+                report(requestId, key, fn, start, null, null, "Error:" + kind);
+                metrics.invoked(key, "error", kind, Duration.ofNanos(System.nanoTime() - start), null);
                 fail(ctx, found.cause(), requestId);
                 return;
             }
@@ -149,7 +156,9 @@ public class InvokeRoutes {
             proxy.invoke(target, headers, event, deadline).onComplete(done -> {
                 finish(key, permit, target);
                 if (done.failed()) {
-                    report(requestId, key, fn, start, null, null, "Error");
+                    String kind = done.cause() instanceof InvokeError e && e.reason() != null ? e.reason() : "Unreachable";
+                    report(requestId, key, fn, start, null, null, "Error:" + kind);
+                    metrics.invoked(key, "error", kind, Duration.ofNanos(System.nanoTime() - start), null);
                     fail(ctx, done.cause(), requestId);
                     return;
                 }
@@ -171,6 +180,8 @@ public class InvokeRoutes {
                 response.putHeader("Content-Type", r.headers().get("Content-Type") != null ? r.headers().get("Content-Type")
                         : "application/json");
                 report(requestId, key, fn, start, memory, cold ? initMs : null, error == null ? "Success" : "Error:" + error);
+                metrics.invoked(key, error == null ? "success" : "error", error, Duration.ofNanos(System.nanoTime() - start),
+                        cold ? Duration.ofNanos((long) (initMs * 1e6)) : null);
                 response.setStatusCode(200).end(r.body());
             });
         });

@@ -78,6 +78,15 @@ class GatewayIT {
         assertEquals(200, handled.statusCode());
         assertEquals("Handled", handled.headers().firstValue("Lambkin-Function-Error").orElseThrow());
         assertEquals("MissingName", new JsonObject(handled.body()).getString("errorType"));
+
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String labels = "function=\"hello\",namespace=\"" + cluster.namespace() + "\"";
+        assertTrue(metrics.contains("lambkin_invocations_total{" + labels + ",outcome=\"success\"} 2.0"), metrics);
+        assertTrue(metrics.contains("lambkin_invocations_total{" + labels + ",outcome=\"error\"} 1.0"), metrics);
+        assertTrue(metrics.contains("lambkin_invocation_errors_total{function=\"hello\",kind=\"Handled\",namespace=\""
+                + cluster.namespace() + "\"} 1.0"), metrics);
+        assertTrue(metrics.contains("lambkin_cold_starts_seconds_count{" + labels + "} 1.0"), metrics);
     }
 
     @Test

@@ -1,0 +1,69 @@
+package dev.lambkin.gateway.record;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.lambkin.gateway.activate.Activator;
+import dev.lambkin.gateway.limit.ConcurrencyLimiter;
+import dev.lambkin.gateway.route.FunctionKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Prometheus metrics of invocations (Micrometer, served at /q/metrics), labelled by namespace and function:
+ * invocations by outcome, function errors by kind, throttles by reason, duration, cold starts and their
+ * duration, and the gauges concurrent executions and held requests.
+ */
+@ApplicationScoped
+public class InvocationMetrics {
+    private final MeterRegistry registry;
+    private final ConcurrencyLimiter limiter;
+    private final Activator activator;
+    private final Set<FunctionKey> gauged = ConcurrentHashMap.newKeySet();
+
+    public InvocationMetrics(MeterRegistry registry, ConcurrencyLimiter limiter, Activator activator) {
+        this.registry = registry;
+        this.limiter = limiter;
+        this.activator = activator;
+    }
+
+    /** One finished invocation; errorKind is Handled, Unhandled, Timeout, StartFailed… or null on success. */
+    public void invoked(FunctionKey key, String outcome, String errorKind, Duration duration, Duration coldStart) {
+        gauges(key);
+        Counter.builder("lambkin.invocations").description("Invocations by outcome")
+                .tags("namespace", key.namespace(), "function", key.name(), "outcome", outcome).register(registry).increment();
+        if (errorKind != null) {
+            Counter.builder("lambkin.invocation.errors").description("Failed invocations by kind")
+                    .tags("namespace", key.namespace(), "function", key.name(), "kind", errorKind).register(registry)
+                    .increment();
+        }
+        Timer.builder("lambkin.invocation.duration").description("Invocation duration as the caller saw it")
+                .publishPercentileHistogram().tags("namespace", key.namespace(), "function", key.name())
+                .register(registry).record(duration);
+        if (coldStart != null) {
+            Timer.builder("lambkin.cold.starts").description("Invocations that waited for an instance to start, and how long")
+                    .tags("namespace", key.namespace(), "function", key.name()).register(registry).record(coldStart);
+        }
+    }
+
+    public void throttled(FunctionKey key, String reason) {
+        gauges(key);
+        Counter.builder("lambkin.throttles").description("Invocations refused with 429, by reason")
+                .tags("namespace", key.namespace(), "function", key.name(), "reason", reason).register(registry).increment();
+    }
+
+    private void gauges(FunctionKey key) {
+        if (gauged.add(key)) {
+            Gauge.builder("lambkin.concurrent.executions", limiter, l -> l.inFlight(key.toString()))
+                    .description("Invocations admitted and not finished").tags("namespace", key.namespace(), "function", key.name())
+                    .register(registry);
+            Gauge.builder("lambkin.held.requests", activator, a -> a.held(key))
+                    .description("Requests waiting for an instance").tags("namespace", key.namespace(), "function", key.name())
+                    .register(registry);
+        }
+    }
+}
