@@ -98,6 +98,32 @@ class ChartInstallIT {
 
     @Test
     @Order(3)
+    void theInstalledGatewayInvokesAndARestartLosesNoRouting(TestCluster cluster) throws Exception {
+        String ns = cluster.namespace();
+        String gateway = "http://" + cluster.client().services().inNamespace(ns).withName("lambkin-gateway").get()
+                .getSpec().getClusterIP() + ":8080/functions/" + ns + "/greeter";
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpRequest invoke = HttpRequest.newBuilder(URI.create(gateway)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        HttpResponse<String> first = TestCluster.await(READY).until(
+                () -> http.send(invoke, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
+        String instance = first.headers().firstValue("Lambkin-Executed-Instance").orElseThrow();
+        assertTrue(first.body().startsWith("netcheck " + instance), first.body());
+
+        Pod before = cluster.client().pods().inNamespace(ns).withLabel("app.kubernetes.io/name", "lambkin-gateway")
+                .list().getItems().getFirst();
+        cluster.client().resource(before).delete();
+        // a new gateway pod learns every route from the API server again, not from memory
+        HttpResponse<String> after = TestCluster.await(READY).until(() -> http.send(invoke, HttpResponse.BodyHandlers.ofString()),
+                r -> r.statusCode() == 200 && cluster.client().pods().inNamespace(ns)
+                        .withLabel("app.kubernetes.io/name", "lambkin-gateway").list().getItems().stream()
+                        .noneMatch(p -> p.getMetadata().getName().equals(before.getMetadata().getName())));
+        assertEquals(instance, after.headers().firstValue("Lambkin-Executed-Instance").orElseThrow(),
+                "routed to the same warm instance");
+    }
+
+    @Test
+    @Order(4)
     void aRestartedOperatorLeavesReplicasAlone(TestCluster cluster) {
         String ns = cluster.namespace();
         cluster.client().resource(cluster.load("""
