@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 
 import org.jboss.logging.Logger;
 
+import dev.lambkin.api.status.Events;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.FunctionSpec;
 import dev.lambkin.gateway.GatewayConfig;
@@ -31,6 +32,7 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class ScaleController {
     private static final Logger LOG = Logger.getLogger(ScaleController.class);
+    private static final String INSTANCE = System.getenv().getOrDefault("HOSTNAME", "lambkin-gateway");
 
     private final KubernetesClient client;
     private final FunctionCatalog catalog;
@@ -72,6 +74,17 @@ public class ScaleController {
         writer.shutdownNow();
     }
 
+    /** A Kubernetes Event on the Function; a lost event must not fail the scaling that happened. */
+    private void record(Function fn, String reason, String note) {
+        try {
+            client.events().v1().events().inNamespace(fn.getMetadata().getNamespace()).resource(Events.of(fn, "Normal",
+                    reason, "Scale", note, "lambkin.dev/gateway", INSTANCE, java.time.Instant.now())).create();
+        } catch (RuntimeException ex) {
+            LOG.warnf("could not record %s on %s/%s: %s", reason, fn.getMetadata().getNamespace(),
+                    fn.getMetadata().getName(), ex.getMessage());
+        }
+    }
+
     /** Marks work on the function now: idle time counts from here. */
     public void touch(FunctionKey key) {
         lastActivity.put(key, System.currentTimeMillis());
@@ -106,6 +119,11 @@ public class ScaleController {
                 try {
                     client.apps().deployments().inNamespace(key.namespace()).withName(key.name()).scale(desired);
                     LOG.infof("%s: scaled %d -> %d (running %d, held %d)", key, current, desired, running, held);
+                    if (current == 0 || desired == 0) {
+                        record(fn, current == 0 ? "ScaledFromZero" : "ScaledToZero", current == 0
+                                ? "started " + desired + " instance(s) for " + held + " waiting request(s)"
+                                : "no invocation for " + idle / 1000 + " s (idleSeconds " + idleSeconds + ")");
+                    }
                 } catch (RuntimeException ex) {
                     LOG.warnf("%s: could not scale to %d: %s", key, desired, ex.getMessage());
                 } finally {

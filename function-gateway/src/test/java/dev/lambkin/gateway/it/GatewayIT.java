@@ -95,6 +95,10 @@ class GatewayIT {
         assertEquals(200, invoke(cluster, "napper", "{}").statusCode());
         assertEquals(1, replicas(cluster, "napper"));
         TestCluster.await(Duration.ofSeconds(30)).until(() -> replicas(cluster, "napper") == 0);
+        TestCluster.await(Duration.ofSeconds(10)).until(() -> cluster.client().events().v1().events()
+                .inNamespace(cluster.namespace()).list().getItems().stream()
+                .filter(e -> "napper".equals(e.getRegarding().getName())).map(e -> e.getReason()).toList()
+                .containsAll(List.of("ScaledFromZero", "ScaledToZero")));
     }
 
     @Test

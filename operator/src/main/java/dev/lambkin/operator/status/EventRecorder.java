@@ -1,21 +1,16 @@
 package dev.lambkin.operator.status;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
+import dev.lambkin.api.status.Events;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.MicroTime;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
-import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,9 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class EventRecorder {
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
     static final String CONTROLLER = "lambkin.dev/operator";
-    /** The API server reads eventTime with exactly six fraction digits. */
-    static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
-            .withZone(ZoneOffset.UTC);
 
     private final KubernetesClient client;
     private final String instance = System.getenv().getOrDefault("HOSTNAME", "lambkin-operator");
@@ -85,30 +77,13 @@ public class EventRecorder {
     }
 
     private void record(HasMetadata regarding, String type, String reason, String action, String note) {
-        String ns = regarding.getMetadata().getNamespace();
         try {
-            client.events().v1().events().inNamespace(ns).resource(new EventBuilder()
-                    .withNewMetadata()
-                    .withName(regarding.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .withEventTime(new MicroTime(MICRO_TIME.format(Instant.now())))
-                    .withReportingController(CONTROLLER)
-                    .withReportingInstance(instance)
-                    .withAction(action)
-                    .withReason(reason)
-                    .withType(type)
-                    // the API server refuses notes over 1 kB
-                    .withNote(note.length() > 1000 ? note.substring(0, 1000) : note)
-                    .withRegarding(new ObjectReferenceBuilder()
-                            .withApiVersion(regarding.getApiVersion()).withKind(regarding.getKind())
-                            .withName(regarding.getMetadata().getName()).withNamespace(ns)
-                            .withUid(regarding.getMetadata().getUid())
-                            .withResourceVersion(regarding.getMetadata().getResourceVersion()).build())
-                    .build()).create();
+            client.events().v1().events().inNamespace(regarding.getMetadata().getNamespace())
+                    .resource(Events.of(regarding, type, reason, action, note, CONTROLLER, instance, Instant.now())).create();
         } catch (RuntimeException e) {
             // an event is a courtesy: failing to record one must not fail the reconcile
-            LOG.warnf("could not record event %s on %s/%s: %s", reason, ns, regarding.getMetadata().getName(), e.getMessage());
+            LOG.warnf("could not record event %s on %s/%s: %s", reason, regarding.getMetadata().getNamespace(),
+                    regarding.getMetadata().getName(), e.getMessage());
         }
     }
 }
