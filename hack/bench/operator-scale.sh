@@ -24,7 +24,8 @@ sleep 3
 operator_pid() { pgrep -f '/app/quarkus-run.jar' | while read -r p; do
   grep -q kubepods "/proc/$p/cgroup" 2>/dev/null && echo "$(stat -c %Y "/proc/$p") $p"; done | sort -n | tail -1 | cut -d' ' -f2; }
 PID=$(operator_pid); [ -n "$PID" ] || die "cannot find the operator's JVM process on this machine"
-kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+kb() { [ -r "/proc/$1/status" ] || die "the operator's process is gone: it restarted during the run ($(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-operator -o jsonpath='{.items[0].status.containerStatuses[0].lastState.terminated.reason}'))"
+  awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 IDLE_RSS=$(kb "$PID" VmRSS)
 
 kubectl create namespace "$NS" >/dev/null
