@@ -2,7 +2,8 @@
 //
 //	netcheck serve [addr]    answer every request with "netcheck <hostname>" (default addr :8080); a POSTed
 //	                         JSON body {"sleepMs": N, "status": S} makes it wait N ms and answer status S
-//	                         (a stand-in function for gateway tests: slow, failing, or a static-binary cold start)
+//	                         (a stand-in function for gateway tests: slow, failing, or a static-binary cold start);
+//	                         GET /stats answers {"current": N, "peak": M}: invocations running now and at most at once
 //	netcheck get URL [tries] GET URL until it answers 2xx (one try per second), print the body, exit 0; else exit 1
 package main
 
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,7 +30,19 @@ func main() {
 			addr = os.Args[2]
 		}
 		host, _ := os.Hostname()
+		var current, peak atomic.Int64
+		http.HandleFunc("/stats", func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintf(w, "{\"current\": %d, \"peak\": %d}\n", current.Load(), peak.Load())
+		})
 		http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			now := current.Add(1)
+			defer current.Add(-1)
+			for {
+				p := peak.Load()
+				if now <= p || peak.CompareAndSwap(p, now) {
+					break
+				}
+			}
 			var knobs struct {
 				SleepMs int `json:"sleepMs"`
 				Status  int `json:"status"`

@@ -130,6 +130,43 @@ class GatewayIT {
     }
 
     @Test
+    void aBurstNeverRunsMoreThanTheReservationAtOnce(TestCluster cluster) throws Exception {
+        function(cluster, "counted", """
+                image: lambkin.local/netcheck:dev
+                args: [serve]
+                timeoutSeconds: 10
+                concurrency: {reserved: 5, perInstance: 50}
+                scaling: {minInstances: 1, maxInstances: 1}""");
+        String ip = TestCluster.await(START).until(() -> cluster.client().pods().inNamespace(cluster.namespace())
+                .withLabel("lambkin.dev/function", "counted").list().getItems().stream()
+                .filter(p -> p.getStatus().getPodIP() != null).map(p -> p.getStatus().getPodIP()).findFirst().orElse(null),
+                java.util.Objects::nonNull);
+        assertEquals(200, invoke(cluster, "counted", "{}").statusCode(), "warm");
+        int callers = 60;
+        List<CompletableFuture<HttpResponse<String>>> burst = new java.util.ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < callers; i++) {
+                burst.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return invoke(cluster, "counted", "{\"sleepMs\": 400}");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, threads));
+            }
+        }
+        long ok = burst.stream().filter(f -> f.join().statusCode() == 200).count();
+        long throttled = burst.stream().filter(f -> f.join().statusCode() == 429).count();
+        assertEquals(callers, ok + throttled, "every call either ran or was refused at once");
+        assertTrue(ok >= 5 && throttled > 0, ok + " ran, " + throttled + " throttled");
+        // the function counted its own concurrent executions
+        JsonObject stats = new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/stats")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertTrue(stats.getInteger("peak") <= 5, "never more than the reservation at once: " + stats);
+        assertTrue(stats.getInteger("peak") >= 2, "the burst overlapped: " + stats);
+    }
+
+    @Test
     void aFunctionThatCannotStartFailsFastWith502AndTheReason(TestCluster cluster) throws Exception {
         function(cluster, "broken", "image: lambkin.local/no-such-image:1\ntimeoutSeconds: 600");
         long t0 = System.nanoTime();
