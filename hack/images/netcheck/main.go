@@ -60,6 +60,10 @@ func main() {
 			if knobs.Status >= 200 && knobs.Status <= 599 {
 				w.WriteHeader(knobs.Status)
 			}
+			if tp := r.Header.Get("traceparent"); tp != "" {
+				fmt.Fprintf(w, "netcheck %s traceparent=%s\n", host, tp)
+				return
+			}
 			fmt.Fprintf(w, "netcheck %s\n", host)
 		})
 		fmt.Println("listening on", addr)

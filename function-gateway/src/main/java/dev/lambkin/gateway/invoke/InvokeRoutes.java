@@ -17,6 +17,7 @@ import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 import dev.lambkin.gateway.proxy.FunctionProxy;
 import dev.lambkin.gateway.record.InvocationMetrics;
 import dev.lambkin.gateway.record.InvocationReport;
+import dev.lambkin.gateway.record.InvocationTracing;
 import dev.lambkin.gateway.route.FunctionCatalog;
 import dev.lambkin.gateway.route.FunctionKey;
 import dev.lambkin.gateway.route.Instance;
@@ -50,11 +51,13 @@ public class InvokeRoutes {
     private final FunctionProxy proxy;
     private final ScaleController scaler;
     private final InvocationMetrics metrics;
+    private final InvocationTracing tracing;
     private volatile boolean draining;
 
     public InvokeRoutes(FunctionCatalog catalog, ConcurrencyLimiter limiter, Activator activator, FunctionProxy proxy,
-            ScaleController scaler, InvocationMetrics metrics) {
+            ScaleController scaler, InvocationMetrics metrics, InvocationTracing tracing) {
         this.metrics = metrics;
+        this.tracing = tracing;
         this.catalog = catalog;
         this.limiter = limiter;
         this.activator = activator;
@@ -129,6 +132,9 @@ public class InvokeRoutes {
         long start = System.nanoTime();
         long deadline = System.currentTimeMillis() + 1000L * (spec.timeoutSeconds != null ? spec.timeoutSeconds : 3);
         String requestId = UUID.randomUUID().toString();
+        io.opentelemetry.context.Context parent = io.opentelemetry.context.Context.current();
+        var span = tracing.start(key, parent);
+        span.setAttribute("faas.invocation_id", requestId);
         int perInstance = spec.concurrency != null && spec.concurrency.perInstance != null ? spec.concurrency.perInstance : 1;
         scaler.touch(key);
         var instance = activator.instance(key, perInstance, deadline);
@@ -138,6 +144,7 @@ public class InvokeRoutes {
                 finish(key, permit, null);
                 String kind = found.cause() instanceof InvokeError e && e.reason() != null ? e.reason() : "NoInstance";
                 report(requestId, key, fn, start, null, null, "Error:" + kind);
+                tracing.end(span, "Error:" + kind, cold);
                 metrics.invoked(key, "error", kind, Duration.ofNanos(System.nanoTime() - start), null);
                 fail(ctx, found.cause(), requestId);
                 return;
@@ -151,13 +158,14 @@ public class InvokeRoutes {
             headers.put(INVOCATION_TYPE, "RequestResponse");
             headers.put("Lambkin-Attempt", "1");
             headers.put("Content-Type", "application/json");
-            copy(ctx, headers, "traceparent");
+            tracing.propagate(span, parent, headers, ctx.request().getHeader("traceparent"));
             copy(ctx, headers, "Lambkin-Log-Type");
             proxy.invoke(target, headers, event, deadline).onComplete(done -> {
                 finish(key, permit, target);
                 if (done.failed()) {
                     String kind = done.cause() instanceof InvokeError e && e.reason() != null ? e.reason() : "Unreachable";
                     report(requestId, key, fn, start, null, null, "Error:" + kind);
+                    tracing.end(span, "Error:" + kind, cold);
                     metrics.invoked(key, "error", kind, Duration.ofNanos(System.nanoTime() - start), null);
                     fail(ctx, done.cause(), requestId);
                     return;
@@ -180,6 +188,7 @@ public class InvokeRoutes {
                 response.putHeader("Content-Type", r.headers().get("Content-Type") != null ? r.headers().get("Content-Type")
                         : "application/json");
                 report(requestId, key, fn, start, memory, cold ? initMs : null, error == null ? "Success" : "Error:" + error);
+                tracing.end(span, error == null ? "Success" : "Error:" + error, cold);
                 metrics.invoked(key, error == null ? "success" : "error", error, Duration.ofNanos(System.nanoTime() - start),
                         cold ? Duration.ofNanos((long) (initMs * 1e6)) : null);
                 response.setStatusCode(200).end(r.body());

@@ -92,7 +92,13 @@ class GatewayIT {
     @Test
     void idleFunctionsScaleToZero(TestCluster cluster) throws Exception {
         function(cluster, "napper", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {idleSeconds: 2}");
-        assertEquals(200, invoke(cluster, "napper", "{}").statusCode());
+        String callerTrace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var traced = invoke(cluster, "napper", "{}", "traceparent", callerTrace);
+        assertEquals(200, traced.statusCode());
+        // the function sees the caller's trace, with the gateway's span as its parent
+        String received = traced.body().replaceFirst("(?s).*traceparent=(\\S+).*", "$1");
+        assertTrue(received.startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-"), traced.body());
+        assertTrue(!received.equals(callerTrace), "a span of the gateway's between caller and function: " + received);
         assertEquals(1, replicas(cluster, "napper"));
         TestCluster.await(Duration.ofSeconds(30)).until(() -> replicas(cluster, "napper") == 0);
         TestCluster.await(Duration.ofSeconds(10)).until(() -> cluster.client().events().v1().events()

@@ -1,0 +1,51 @@
+package dev.lambkin.gateway.record;
+
+import java.util.Map;
+
+import dev.lambkin.gateway.route.FunctionKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * One client span per invocation (waiting for an instance included), child of the gateway's server span, whose
+ * context the function receives as {@code traceparent}: a trace shows the caller, the gateway and the function.
+ */
+@ApplicationScoped
+public class InvocationTracing {
+    private final Tracer tracer;
+
+    public InvocationTracing(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    /** Starts the invocation's span; {@code parent} is the request's context, taken on the request's thread. */
+    public Span start(FunctionKey key, Context parent) {
+        return tracer.spanBuilder("invoke " + key).setParent(parent).setSpanKind(SpanKind.CLIENT)
+                .setAttribute("faas.invoked_name", key.name())
+                .setAttribute("faas.invoked_provider", "lambkin")
+                .setAttribute("k8s.namespace.name", key.namespace())
+                .startSpan();
+    }
+
+    /** Puts the span's context into the headers for the function; the caller's traceparent when tracing is off. */
+    public void propagate(Span span, Context parent, Map<String, String> headers, String callerTraceparent) {
+        W3CTraceContextPropagator.getInstance().inject(parent.with(span), headers, Map::put);
+        if (!headers.containsKey("traceparent") && callerTraceparent != null) {
+            headers.put("traceparent", callerTraceparent);
+        }
+    }
+
+    public void end(Span span, String outcome, boolean coldStart) {
+        span.setAttribute("faas.coldstart", coldStart);
+        span.setAttribute("lambkin.outcome", outcome);
+        if (!"Success".equals(outcome)) {
+            span.setStatus(StatusCode.ERROR, outcome);
+        }
+        span.end();
+    }
+}
