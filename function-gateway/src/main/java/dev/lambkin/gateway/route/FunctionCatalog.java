@@ -10,7 +10,6 @@ import org.jboss.logging.Logger;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -33,30 +32,19 @@ public class FunctionCatalog {
     }
 
     void start(@Observes StartupEvent e) {
-        informer = client.resources(Function.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Function fn) {
-                put(fn);
-            }
-
-            @Override
-            public void onUpdate(Function old, Function fn) {
-                put(fn);
-            }
-
-            @Override
-            public void onDelete(Function fn, boolean unknownFinalState) {
-                FunctionKey key = FunctionKey.of(fn);
-                functions.remove(key);
-                limiter.reserve(key.toString(), null);
-            }
-        }, 0);
+        informer = client.resources(Function.class).inAnyNamespace().inform(Upserts.of(this::put, this::remove), 0);
     }
 
     void stop(@Observes ShutdownEvent e) {
         if (informer != null) {
             informer.close();
         }
+    }
+
+    private void remove(Function fn) {
+        FunctionKey key = FunctionKey.of(fn);
+        functions.remove(key);
+        limiter.reserve(key.toString(), null);
     }
 
     private void put(Function fn) {

@@ -14,7 +14,6 @@ import dev.lambkin.api.status.StartFailure;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -57,22 +56,7 @@ public class Instances {
     void start(@Observes StartupEvent e) {
         probes = vertx.createNetClient(new NetClientOptions().setConnectTimeout(250));
         informer = client.pods().inAnyNamespace().withLabel(MANAGED_BY, "lambkin-operator")
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        observe(pod);
-                    }
-
-                    @Override
-                    public void onUpdate(Pod old, Pod pod) {
-                        observe(pod);
-                    }
-
-                    @Override
-                    public void onDelete(Pod pod, boolean unknownFinalState) {
-                        forget(pod);
-                    }
-                }, 0);
+                .inform(Upserts.of(this::observe, this::forget), 0);
     }
 
     void stop(@Observes ShutdownEvent e) {
