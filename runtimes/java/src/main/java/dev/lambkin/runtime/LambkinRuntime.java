@@ -15,14 +15,39 @@ public final class LambkinRuntime {
     private LambkinRuntime() {
     }
 
-    /** Serves the handler on LAMBKIN_PORT and prints how long start-up took (the function's init duration). */
+    /**
+     * Serves the handler on LAMBKIN_PORT and prints how long start-up took (the function's init duration).
+     *
+     * <p>With LAMBKIN_AOT_TRAINING=1 it is a training run for the JDK's AOT cache instead (an image build runs
+     * it with -XX:AOTCacheOutput): it serves on a free port, invokes itself a few times with
+     * LAMBKIN_AOT_TRAINING_EVENT (default {}) and returns, so the classes an invocation needs are in the cache.
+     */
     public static <I, O> RuntimeServer start(Handler<I, O> handler, Type inputType) throws IOException {
+        if ("1".equals(System.getenv("LAMBKIN_AOT_TRAINING"))) {
+            train(handler, inputType, System.getenv().getOrDefault("LAMBKIN_AOT_TRAINING_EVENT", "{}"));
+            return null;
+        }
         int port = Integer.parseInt(System.getenv().getOrDefault("LAMBKIN_PORT", "8080"));
         RuntimeServer server = serve(handler, inputType, port);
         long initMs = System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
                 .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
         System.out.println("lambkin runtime listening on :" + server.port() + " (init " + initMs + " ms)");
         return server;
+    }
+
+    static <I, O> void train(Handler<I, O> handler, Type inputType, String event) throws IOException {
+        try (RuntimeServer server = serve(handler, inputType, 0);
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/"))
+                    .header("Lambkin-Request-Id", "aot-training").header("Lambkin-Log-Type", "Tail")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(event)).build();
+            for (int i = 0; i < 20; i++) {
+                http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.println("lambkin runtime: AOT training run done");
     }
 
     /** Serves the handler on a port (0: any free one); for tests and embedding. */
