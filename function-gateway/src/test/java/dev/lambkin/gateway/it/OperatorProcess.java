@@ -32,6 +32,9 @@ public class OperatorProcess implements QuarkusTestResourceLifecycleManager {
                     .redirectErrorStream(true).redirectOutput(Path.of("target/operator-it.log").toFile());
             pb.environment().put("KUBECONFIG", c.kubeconfig().toString());
             process = pb.start();
+            // even if the test JVM ends without calling stop()
+            Process started = process;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
             awaitStarted(Path.of("target/operator-it.log"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the operator", e);
@@ -61,10 +64,20 @@ public class OperatorProcess implements QuarkusTestResourceLifecycleManager {
         throw new IllegalStateException("the operator did not start within 90 s; see " + log.toAbsolutePath());
     }
 
+    /** The operator must not outlive the tests: it would keep reconciling every namespace of the cluster. */
     @Override
     public void stop() {
-        if (process != null) {
-            process.destroy();
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(15, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
