@@ -51,6 +51,8 @@ need_docker() {
   need_pkgs docker.io
   if ! docker info >/dev/null 2>&1; then
     log "starting dockerd"
+    # a daemon killed earlier leaves its pid file, and dockerd refuses to start over it
+    pgrep -x dockerd >/dev/null || rm -f /var/run/docker.pid
     mkdir -p /var/log/lambkin
     setsid dockerd >/var/log/lambkin/dockerd.log 2>&1 < /dev/null &
     local i; for i in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
