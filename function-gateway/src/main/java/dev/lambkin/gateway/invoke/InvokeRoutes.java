@@ -11,7 +11,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 
 import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.FunctionSpec;
+import dev.lambkin.api.v1alpha1.Names;
 import dev.lambkin.gateway.activate.Activator;
 import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 import dev.lambkin.gateway.proxy.FunctionProxy;
@@ -39,7 +41,7 @@ import jakarta.enterprise.event.Observes;
 public class InvokeRoutes {
     /** Lambda's synchronous payload limit. */
     public static final int MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
-    static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    static final Pattern DNS_LABEL = Pattern.compile(Names.DNS_LABEL);
     static final String REQUEST_ID = "Lambkin-Request-Id";
     static final String FUNCTION_ERROR = "Lambkin-Function-Error";
     static final String INVOCATION_TYPE = "Lambkin-Invocation-Type";
@@ -84,7 +86,7 @@ public class InvokeRoutes {
             return;
         }
         String ns = ctx.pathParam("namespace"), name = ctx.pathParam("name");
-        if (!DNS_LABEL.matcher(ns).matches() || !DNS_LABEL.matcher(name).matches()) {
+        if (!dnsLabel(ns) || !dnsLabel(name)) {
             fail(ctx, InvokeError.badRequest("namespace and function name must be DNS labels: " + ns + "/" + name));
             return;
         }
@@ -130,23 +132,18 @@ public class InvokeRoutes {
     private void call(RoutingContext ctx, Function fn, FunctionKey key, Buffer event, ConcurrencyLimiter.Permit permit) {
         FunctionSpec spec = fn.getSpec();
         long start = System.nanoTime();
-        long deadline = System.currentTimeMillis() + 1000L * (spec.timeoutSeconds != null ? spec.timeoutSeconds : 3);
+        long deadline = System.currentTimeMillis() + 1000L * FunctionDefaults.timeoutSeconds(spec);
         String requestId = UUID.randomUUID().toString();
         io.opentelemetry.context.Context parent = io.opentelemetry.context.Context.current();
         var span = tracing.start(key, parent);
         span.setAttribute("faas.invocation_id", requestId);
-        int perInstance = spec.concurrency != null && spec.concurrency.perInstance != null ? spec.concurrency.perInstance : 1;
         scaler.touch(key);
-        var instance = activator.instance(key, perInstance, deadline);
+        var instance = activator.instance(key, FunctionDefaults.perInstance(spec), deadline);
         boolean cold = !instance.isComplete(); // it had to wait for an instance
         instance.onComplete(found -> {
             if (found.failed()) {
                 finish(key, permit, null);
-                String kind = found.cause() instanceof InvokeError e && e.reason() != null ? e.reason() : "NoInstance";
-                report(requestId, key, fn, start, null, null, "Error:" + kind);
-                tracing.end(span, "Error:" + kind, cold);
-                metrics.invoked(key, "error", kind, Duration.ofNanos(System.nanoTime() - start), null);
-                fail(ctx, found.cause(), requestId);
+                failed(ctx, requestId, key, fn, start, span, cold, found.cause(), "NoInstance");
                 return;
             }
             Instance target = found.result();
@@ -163,11 +160,7 @@ public class InvokeRoutes {
             proxy.invoke(target, headers, event, deadline).onComplete(done -> {
                 finish(key, permit, target);
                 if (done.failed()) {
-                    String kind = done.cause() instanceof InvokeError e && e.reason() != null ? e.reason() : "Unreachable";
-                    report(requestId, key, fn, start, null, null, "Error:" + kind);
-                    tracing.end(span, "Error:" + kind, cold);
-                    metrics.invoked(key, "error", kind, Duration.ofNanos(System.nanoTime() - start), null);
-                    fail(ctx, done.cause(), requestId);
+                    failed(ctx, requestId, key, fn, start, span, cold, done.cause(), "Unreachable");
                     return;
                 }
                 FunctionProxy.Response r = done.result();
@@ -196,6 +189,20 @@ public class InvokeRoutes {
         });
     }
 
+    /** An invocation that got no answer from the function: recorded (REPORT, span, metrics) and answered. */
+    private void failed(RoutingContext ctx, String requestId, FunctionKey key, Function fn, long start,
+            io.opentelemetry.api.trace.Span span, boolean cold, Throwable cause, String defaultKind) {
+        String kind = cause instanceof InvokeError e && e.reason() != null ? e.reason() : defaultKind;
+        report(requestId, key, fn, start, null, null, "Error:" + kind);
+        tracing.end(span, "Error:" + kind, cold);
+        metrics.invoked(key, "error", kind, Duration.ofNanos(System.nanoTime() - start), null);
+        fail(ctx, cause, requestId);
+    }
+
+    private static boolean dnsLabel(String s) {
+        return s.length() <= 63 && DNS_LABEL.matcher(s).matches();
+    }
+
     private void finish(FunctionKey key, ConcurrencyLimiter.Permit permit, Instance instance) {
         if (instance != null) {
             instance.release();
@@ -208,11 +215,7 @@ public class InvokeRoutes {
     /** initMs: how long the request waited for an instance to start, on a cold start; null otherwise. */
     private static void report(String requestId, FunctionKey key, Function fn, long start, String maxMemory, Double initMs,
             String outcome) {
-        long memorySize = 0;
-        var res = fn.getSpec().resources;
-        if (res != null && res.getLimits() != null && res.getLimits().get("memory") != null) {
-            memorySize = res.getLimits().get("memory").getNumericalAmount().longValue() / (1024 * 1024);
-        }
+        long memorySize = FunctionDefaults.memorySizeMiB(fn.getSpec()).orElse(0L);
         Long used = null;
         try {
             used = maxMemory == null ? null : Long.parseLong(maxMemory);

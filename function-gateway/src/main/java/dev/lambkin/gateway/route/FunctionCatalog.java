@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -50,7 +51,7 @@ public class FunctionCatalog {
     private void put(Function fn) {
         FunctionKey key = FunctionKey.of(fn);
         functions.put(key, fn);
-        Integer reserved = fn.getSpec() != null && fn.getSpec().concurrency != null ? fn.getSpec().concurrency.reserved : null;
+        Integer reserved = fn.getSpec() != null ? FunctionDefaults.reserved(fn.getSpec()) : null;
         if (!limiter.reserve(key.toString(), reserved)) {
             LOG.warnf("%s: reserved concurrency %d does not fit in the pool; it keeps its previous reservation", key, reserved);
         }

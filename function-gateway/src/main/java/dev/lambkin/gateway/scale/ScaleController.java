@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import dev.lambkin.api.status.Events;
 import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.FunctionSpec;
 import dev.lambkin.gateway.GatewayConfig;
 import dev.lambkin.gateway.activate.Activator;
@@ -103,16 +104,13 @@ public class ScaleController {
             return;
         }
         FunctionSpec s = fn.getSpec();
-        int perInstance = s.concurrency != null && s.concurrency.perInstance != null ? s.concurrency.perInstance : 1;
-        int min = s.scaling != null && s.scaling.minInstances != null ? s.scaling.minInstances : 0;
-        Integer max = s.scaling != null ? s.scaling.maxInstances : null;
-        long idleSeconds = s.scaling != null && s.scaling.idleSeconds != null ? s.scaling.idleSeconds
-                : dev.lambkin.api.v1alpha1.ScalingSpec.DEFAULT_IDLE_SECONDS;
+        int perInstance = FunctionDefaults.perInstance(s), min = FunctionDefaults.minInstances(s);
+        long idleSeconds = FunctionDefaults.idleSeconds(s);
         long idle = System.currentTimeMillis() - lastActivity.getOrDefault(key, startedAt);
         // the limiter counts every admitted request, held ones too: running = admitted - held
         int held = activator.held(key);
         int running = Math.max(0, limiter.inFlight(key.toString()) - held);
-        int desired = Autoscaler.desired(new Autoscaler.Load(running, held, perInstance, min, max, current, idle,
+        int desired = Autoscaler.desired(new Autoscaler.Load(running, held, perInstance, min, FunctionDefaults.maxInstances(s), current, idle,
                 idleSeconds));
         if (desired != current && writing.add(key)) {
             writer.submit(() -> {

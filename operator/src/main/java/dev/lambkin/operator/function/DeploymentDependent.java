@@ -1,5 +1,6 @@
 package dev.lambkin.operator.function;
 
+import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.operator.names.FunctionNames;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -3,6 +3,7 @@ package dev.lambkin.operator.function;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.FunctionSpec;
 import dev.lambkin.operator.names.FunctionNames;

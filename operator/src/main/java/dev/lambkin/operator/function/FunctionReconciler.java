@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.DeadLetterQueue;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.FunctionStatus;

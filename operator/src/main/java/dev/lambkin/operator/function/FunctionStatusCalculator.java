@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.status.StartFailure;
 import dev.lambkin.api.v1alpha1.FunctionStatus;

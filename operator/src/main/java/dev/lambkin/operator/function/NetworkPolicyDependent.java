@@ -2,6 +2,7 @@ package dev.lambkin.operator.function;
 
 import java.util.Map;
 
+import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.operator.config.OperatorConfig;
 import dev.lambkin.operator.names.FunctionNames;

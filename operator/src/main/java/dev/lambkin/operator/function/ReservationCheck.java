@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.Optional;
 
 import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.api.v1alpha1.FunctionDefaults;
 
 /**
  * Whether a Function's reserved concurrency fits in the installation's pool. Reservations are granted in the
@@ -16,7 +17,7 @@ public final class ReservationCheck {
     }
 
     static Integer reserved(Function fn) {
-        return fn.getSpec() != null && fn.getSpec().concurrency != null ? fn.getSpec().concurrency.reserved : null;
+        return fn.getSpec() != null ? FunctionDefaults.reserved(fn.getSpec()) : null;
     }
 
     /** Why the function's reservation is refused, or empty when it fits (or it has none). */

@@ -1,13 +1,13 @@
-package dev.lambkin.operator.function;
+package dev.lambkin.api.v1alpha1;
 
 import java.util.Optional;
 
-import dev.lambkin.api.v1alpha1.FunctionSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 /**
- * A Function's settings with the CRD's defaults filled in. The API server applies the same defaults at
- * admission; these cover objects read before defaulting (unit tests, old objects).
+ * A Function's settings with the CRD's defaults filled in, for the operator and the gateway alike. The API
+ * server applies the same defaults at admission; these cover objects read before defaulting (unit tests, old
+ * objects).
  */
 public final class FunctionDefaults {
     private FunctionDefaults() {
@@ -23,6 +23,24 @@ public final class FunctionDefaults {
 
     public static int minInstances(FunctionSpec s) {
         return s.scaling != null && s.scaling.minInstances != null ? s.scaling.minInstances : 0;
+    }
+
+    /** Null: no bound but the function's concurrency. */
+    public static Integer maxInstances(FunctionSpec s) {
+        return s.scaling != null ? s.scaling.maxInstances : null;
+    }
+
+    public static int idleSeconds(FunctionSpec s) {
+        return s.scaling != null && s.scaling.idleSeconds != null ? s.scaling.idleSeconds : ScalingSpec.DEFAULT_IDLE_SECONDS;
+    }
+
+    public static int perInstance(FunctionSpec s) {
+        return s.concurrency != null && s.concurrency.perInstance != null ? s.concurrency.perInstance : 1;
+    }
+
+    /** Null: the function shares the unreserved pool. */
+    public static Integer reserved(FunctionSpec s) {
+        return s.concurrency != null ? s.concurrency.reserved : null;
     }
 
     /** Lambda's memory size: the memory limit, else the request, in MiB. */
