@@ -60,8 +60,19 @@ need_docker() {
   fi
 }
 
+NATS_VERSION=${NATS_VERSION:-v2.15.2}
 HELM_VERSION=${HELM_VERSION:-v3.22.0}
 # Helm, built from its Go module (Debian has no package) and cached by version; sets HELM.
+# NATS server with JetStream, the async backbone: a static binary built from its Go module, cached by version.
+need_nats() {
+  NATS_SERVER=$LAMBKIN_CACHE/nats/$NATS_VERSION/nats-server
+  [ -x "$NATS_SERVER" ] && return 0
+  need_go
+  log "building nats-server $NATS_VERSION"
+  mkdir -p "$(dirname "$NATS_SERVER")"
+  GOFLAGS=-mod=mod CGO_ENABLED=0 GOBIN=$(dirname "$NATS_SERVER") go install -trimpath -ldflags "-s -w" \
+    "github.com/nats-io/nats-server/v2@$NATS_VERSION"
+}
 need_helm() {
   HELM=$LAMBKIN_CACHE/helm/$HELM_VERSION/helm
   [ -x "$HELM" ] && return 0

@@ -3,7 +3,9 @@
 //	netcheck serve [addr]    answer every request with "netcheck <hostname>" (default addr :8080); a POSTed
 //	                         JSON body {"sleepMs": N, "status": S} makes it wait N ms and answer status S
 //	                         (a stand-in function for gateway tests: slow, failing, or a static-binary cold start);
-//	                         GET /stats answers {"current": N, "peak": M}: invocations running now and at most at once
+//	                         GET /stats answers {"current": N, "peak": M}: invocations running now and at most at once;
+//	                         GET /seen lists the Lambkin-Request-Id and Lambkin-Attempt of every POST it answered (async
+//	                         delivery checks); with NETCHECK_FAIL set, every POST fails as a function error (500)
 //	netcheck get URL [tries] GET URL until it answers 2xx (one try per second), print the body, exit 0; else exit 1
 package main
 
@@ -14,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -31,6 +34,19 @@ func main() {
 		}
 		host, _ := os.Hostname()
 		var current, peak atomic.Int64
+		type seenCall struct {
+			ID      string `json:"id"`
+			Attempt string `json:"attempt"`
+		}
+		var seenMu sync.Mutex
+		seen := []seenCall{}
+		failing := os.Getenv("NETCHECK_FAIL") != ""
+		http.HandleFunc("/seen", func(w http.ResponseWriter, _ *http.Request) {
+			seenMu.Lock()
+			defer seenMu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(seen)
+		})
 		http.HandleFunc("/stats", func(w http.ResponseWriter, _ *http.Request) {
 			fmt.Fprintf(w, "{\"current\": %d, \"peak\": %d}\n", current.Load(), peak.Load())
 		})
@@ -49,6 +65,20 @@ func main() {
 			}
 			if r.Method == http.MethodPost {
 				_ = json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&knobs)
+			}
+			if r.Method == http.MethodPost && r.Header.Get("Lambkin-Request-Id") != "" {
+				seenMu.Lock()
+				if len(seen) < 200000 {
+					seen = append(seen, seenCall{r.Header.Get("Lambkin-Request-Id"), r.Header.Get("Lambkin-Attempt")})
+				}
+				seenMu.Unlock()
+			}
+			if failing && r.Method == http.MethodPost {
+				w.Header().Set("Lambkin-Function-Error", "Unhandled")
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(500)
+				fmt.Fprintln(w, `{"errorType":"Boom","errorMessage":"failing on purpose (NETCHECK_FAIL)"}`)
+				return
 			}
 			if knobs.SleepMs > 0 {
 				select {

@@ -12,6 +12,8 @@ public interface GatewayConfig {
 
     Hold hold();
 
+    Async async();
+
     /** How often the autoscaler decides. */
     @WithDefault("1s")
     Duration scaleInterval();
@@ -24,6 +26,39 @@ public interface GatewayConfig {
         /** What reservations must leave to the functions without one (Lambda keeps 100). */
         @WithDefault("100")
         int unreservedMinimum();
+    }
+
+    /** Asynchronous events: retries, backoff and how the workers take events from the stream. */
+    interface Async {
+        /** Waits before the 1st, 2nd… retry after a function error (Lambda: about 1 then 2 minutes). */
+        @WithDefault("60s,120s")
+        java.util.List<Duration> retryDelays();
+
+        /** First wait after a throttle or system error; doubled on each redelivery up to systemRetryMax. */
+        @WithDefault("1s")
+        Duration systemRetryInitial();
+
+        @WithDefault("5m")
+        Duration systemRetryMax();
+
+        /**
+         * How long an event handed to a gateway stays invisible to the others; a worker that holds it longer says
+         * it is still working on it. After a gateway dies, its events are delivered again after this.
+         */
+        @WithDefault("30s")
+        Duration ackWait();
+
+        /** Events of one function a gateway works on or waits with at once (JetStream's max ack pending). */
+        @WithDefault("256")
+        int maxPendingPerFunction();
+
+        /** Longest an event waits in a gateway for a concurrency slot before it goes back to the stream. */
+        @WithDefault("30s")
+        Duration throttleWait();
+
+        /** Age at which the events stream itself drops an event (longer than any maxEventAgeSeconds). */
+        @WithDefault("7h")
+        Duration streamMaxAge();
     }
 
     /** Requests waiting for an instance (scale from zero, or all instances busy). */

@@ -38,16 +38,17 @@ public final class InvokeError extends RuntimeException {
         return new InvokeError(429, "TooManyRequestsException", reason, message, 1);
     }
 
-    public static InvokeError notImplemented(String message) {
-        return new InvokeError(501, "NotImplementedException", null, message, null);
-    }
-
     public static InvokeError startFailed(String reason, String message) {
         return new InvokeError(502, "FunctionStartFailedException", reason, message, null);
     }
 
     public static InvokeError unreachable(String message) {
         return new InvokeError(502, "FunctionUnreachableException", null, message, null);
+    }
+
+    /** 503 with a reason, e.g. AsyncUnavailable: the event store cannot be reached. */
+    public static InvokeError unavailable(String reason, String message) {
+        return new InvokeError(503, "ServiceUnavailableException", reason, message, 1);
     }
 
     public static InvokeError draining() {

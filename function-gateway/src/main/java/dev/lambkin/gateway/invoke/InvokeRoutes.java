@@ -1,9 +1,7 @@
 package dev.lambkin.gateway.invoke;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -11,19 +9,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 
 import dev.lambkin.api.v1alpha1.Function;
-import dev.lambkin.api.v1alpha1.FunctionDefaults;
-import dev.lambkin.api.v1alpha1.FunctionSpec;
 import dev.lambkin.api.v1alpha1.Names;
-import dev.lambkin.gateway.activate.Activator;
+import dev.lambkin.gateway.async.AsyncEvent;
+import dev.lambkin.gateway.async.AsyncMetrics;
+import dev.lambkin.gateway.async.EventQueue;
 import dev.lambkin.gateway.limit.ConcurrencyLimiter;
-import dev.lambkin.gateway.proxy.FunctionProxy;
 import dev.lambkin.gateway.record.InvocationMetrics;
-import dev.lambkin.gateway.record.InvocationReport;
-import dev.lambkin.gateway.record.InvocationTracing;
 import dev.lambkin.gateway.route.FunctionCatalog;
 import dev.lambkin.gateway.route.FunctionKey;
-import dev.lambkin.gateway.route.Instance;
-import dev.lambkin.gateway.scale.ScaleController;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +26,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+
+
+
 /**
  * {@code POST /functions/{namespace}/{name}}: Lambda's Invoke on Kubernetes. Non-blocking on Vert.x: a request
  * held while its function scales from zero costs a callback, not a thread, so thousands can wait at once.
@@ -41,6 +37,8 @@ import jakarta.enterprise.event.Observes;
 public class InvokeRoutes {
     /** Lambda's synchronous payload limit. */
     public static final int MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+    /** Lambda's asynchronous payload limit. */
+    public static final int MAX_ASYNC_PAYLOAD = 1024 * 1024;
     static final Pattern DNS_LABEL = Pattern.compile(Names.DNS_LABEL);
     static final String REQUEST_ID = "Lambkin-Request-Id";
     static final String FUNCTION_ERROR = "Lambkin-Function-Error";
@@ -49,22 +47,20 @@ public class InvokeRoutes {
 
     private final FunctionCatalog catalog;
     private final ConcurrencyLimiter limiter;
-    private final Activator activator;
-    private final FunctionProxy proxy;
-    private final ScaleController scaler;
+    private final Invoker invoker;
+    private final EventQueue events;
     private final InvocationMetrics metrics;
-    private final InvocationTracing tracing;
+    private final AsyncMetrics asyncMetrics;
     private volatile boolean draining;
 
-    public InvokeRoutes(FunctionCatalog catalog, ConcurrencyLimiter limiter, Activator activator, FunctionProxy proxy,
-            ScaleController scaler, InvocationMetrics metrics, InvocationTracing tracing) {
-        this.metrics = metrics;
-        this.tracing = tracing;
+    public InvokeRoutes(FunctionCatalog catalog, ConcurrencyLimiter limiter, Invoker invoker, EventQueue events,
+            InvocationMetrics metrics, AsyncMetrics asyncMetrics) {
         this.catalog = catalog;
         this.limiter = limiter;
-        this.activator = activator;
-        this.proxy = proxy;
-        this.scaler = scaler;
+        this.invoker = invoker;
+        this.events = events;
+        this.metrics = metrics;
+        this.asyncMetrics = asyncMetrics;
     }
 
     void routes(@Observes Router router) {
@@ -110,14 +106,18 @@ public class InvokeRoutes {
             ctx.response().setStatusCode(204).end();
             return;
         }
-        if ("Event".equals(type)) {
-            fail(ctx, InvokeError.notImplemented("asynchronous invocation (Event) is not available in this gateway yet"));
+        Buffer event = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+        if ("Event".equals(type) && event.length() > MAX_ASYNC_PAYLOAD) {
+            fail(ctx, InvokeError.tooLarge("the event is " + event.length() + " bytes; the asynchronous limit is " + MAX_ASYNC_PAYLOAD));
             return;
         }
-        Buffer event = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
         String invalid = jsonProblem(event);
         if (invalid != null) {
             fail(ctx, InvokeError.badRequest("could not parse the request body as JSON: " + invalid));
+            return;
+        }
+        if ("Event".equals(type)) {
+            accept(ctx, key, event);
             return;
         }
         ConcurrencyLimiter.Result admitted = limiter.tryAcquire(key.toString());
@@ -130,112 +130,53 @@ public class InvokeRoutes {
     }
 
     private void call(RoutingContext ctx, Function fn, FunctionKey key, Buffer event, ConcurrencyLimiter.Permit permit) {
-        FunctionSpec spec = fn.getSpec();
-        long start = System.nanoTime();
-        long deadline = System.currentTimeMillis() + 1000L * FunctionDefaults.timeoutSeconds(spec);
         String requestId = UUID.randomUUID().toString();
-        io.opentelemetry.context.Context parent = io.opentelemetry.context.Context.current();
-        var span = tracing.start(key, parent);
-        span.setAttribute("faas.invocation_id", requestId);
-        scaler.touch(key);
-        var instance = activator.instance(key, FunctionDefaults.perInstance(spec), deadline);
-        boolean cold = !instance.isComplete(); // it had to wait for an instance
-        instance.onComplete(found -> {
-            if (found.failed()) {
-                finish(key, permit, null);
-                failed(ctx, requestId, key, fn, start, span, cold, found.cause(), "NoInstance");
+        Invocation inv = new Invocation(key, fn, event, requestId, "RequestResponse", 1,
+                ctx.request().getHeader("traceparent"), ctx.request().getHeader("Lambkin-Log-Type"));
+        invoker.invoke(inv, permit).onComplete(done -> {
+            if (done.failed()) {
+                fail(ctx, done.cause(), requestId);
                 return;
             }
-            Instance target = found.result();
-            double initMs = (System.nanoTime() - start) / 1e6;
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put(REQUEST_ID, requestId);
-            headers.put("Lambkin-Deadline-Ms", Long.toString(deadline));
-            headers.put("Lambkin-Function-Name", key.name());
-            headers.put(INVOCATION_TYPE, "RequestResponse");
-            headers.put("Lambkin-Attempt", "1");
-            headers.put("Content-Type", "application/json");
-            tracing.propagate(span, parent, headers, ctx.request().getHeader("traceparent"));
-            copy(ctx, headers, "Lambkin-Log-Type");
-            proxy.invoke(target, headers, event, deadline).onComplete(done -> {
-                finish(key, permit, target);
-                if (done.failed()) {
-                    failed(ctx, requestId, key, fn, start, span, cold, done.cause(), "Unreachable");
-                    return;
-                }
-                FunctionProxy.Response r = done.result();
-                var response = ctx.response().putHeader(REQUEST_ID, requestId)
-                        .putHeader("Lambkin-Executed-Instance", target.pod());
-                String error = r.headers().get(FUNCTION_ERROR);
-                if (error == null && r.status() / 100 != 2) {
-                    error = "Unhandled"; // a non-2xx answer is a function error, as the contract says
-                }
-                if (error != null) {
-                    response.putHeader(FUNCTION_ERROR, error);
-                }
-                String log = r.headers().get("Lambkin-Log-Result");
-                if (log != null) {
-                    response.putHeader("Lambkin-Log-Result", log);
-                }
-                String memory = r.headers().get("Lambkin-Max-Memory-Used");
-                response.putHeader("Content-Type", r.headers().get("Content-Type") != null ? r.headers().get("Content-Type")
-                        : "application/json");
-                report(requestId, key, fn, start, memory, cold ? initMs : null, error == null ? "Success" : "Error:" + error);
-                tracing.end(span, error == null ? "Success" : "Error:" + error, cold);
-                metrics.invoked(key, error == null ? "success" : "error", error, Duration.ofNanos(System.nanoTime() - start),
-                        cold ? Duration.ofNanos((long) (initMs * 1e6)) : null);
-                response.setStatusCode(200).end(r.body());
-            });
+            Invoker.Answer a = done.result();
+            var response = ctx.response().putHeader(REQUEST_ID, requestId).putHeader("Lambkin-Executed-Instance", a.pod());
+            if (a.functionError() != null) {
+                response.putHeader(FUNCTION_ERROR, a.functionError());
+            }
+            String log = a.headers().get("Lambkin-Log-Result");
+            if (log != null) {
+                response.putHeader("Lambkin-Log-Result", log);
+            }
+            String contentType = a.headers().get("Content-Type");
+            response.putHeader("Content-Type", contentType != null ? contentType : "application/json");
+            response.setStatusCode(200).end(a.body());
         });
     }
 
-    /** An invocation that got no answer from the function: recorded (REPORT, span, metrics) and answered. */
-    private void failed(RoutingContext ctx, String requestId, FunctionKey key, Function fn, long start,
-            io.opentelemetry.api.trace.Span span, boolean cold, Throwable cause, String defaultKind) {
-        String kind = cause instanceof InvokeError e && e.reason() != null ? e.reason() : defaultKind;
-        report(requestId, key, fn, start, null, null, "Error:" + kind);
-        tracing.end(span, "Error:" + kind, cold);
-        metrics.invoked(key, "error", kind, Duration.ofNanos(System.nanoTime() - start), null);
-        fail(ctx, cause, requestId);
+    /** Event: 202 with the request id once JetStream has stored the event; 503 when it could not be stored. */
+    private void accept(RoutingContext ctx, FunctionKey key, Buffer event) {
+        String requestId = UUID.randomUUID().toString();
+        AsyncEvent accepted = AsyncEvent.accepted(requestId, key, event.getBytes(), Instant.now(),
+                ctx.request().getHeader("traceparent"));
+        var vertxContext = ctx.vertx().getOrCreateContext();
+        events.publish(accepted).whenComplete((seq, err) -> vertxContext.runOnContext(v -> {
+            if (err != null) {
+                fail(ctx, InvokeError.unavailable("AsyncUnavailable", "the event could not be stored: "
+                        + (err.getMessage() != null ? err.getMessage() : err.getClass().getSimpleName())), requestId);
+                return;
+            }
+            asyncMetrics.accepted(key);
+            ctx.response().setStatusCode(202).putHeader(REQUEST_ID, requestId).end();
+        }));
     }
 
     private static boolean dnsLabel(String s) {
         return s.length() <= 63 && DNS_LABEL.matcher(s).matches();
     }
 
-    private void finish(FunctionKey key, ConcurrencyLimiter.Permit permit, Instance instance) {
-        if (instance != null) {
-            instance.release();
-        }
-        limiter.release(permit);
-        scaler.touch(key);
-        activator.released(key);
-    }
-
-    /** initMs: how long the request waited for an instance to start, on a cold start; null otherwise. */
-    private static void report(String requestId, FunctionKey key, Function fn, long start, String maxMemory, Double initMs,
-            String outcome) {
-        long memorySize = FunctionDefaults.memorySizeMiB(fn.getSpec()).orElse(0L);
-        Long used = null;
-        try {
-            used = maxMemory == null ? null : Long.parseLong(maxMemory);
-        } catch (NumberFormatException e) {
-            // the header is optional and informative only
-        }
-        InvocationReport.log(new InvocationReport.Report(requestId, key.toString(), (System.nanoTime() - start) / 1e6,
-                memorySize, used, initMs, outcome));
-    }
-
     private static InvokeError throttled(FunctionKey key, ConcurrencyLimiter.Refused refused) {
         String reason = refused.reason().name();
         return InvokeError.throttled(reason, "Rate Exceeded: " + key + " is at its concurrency limit (" + reason + ")");
-    }
-
-    private static void copy(RoutingContext ctx, Map<String, String> headers, String name) {
-        String v = ctx.request().getHeader(name);
-        if (v != null) {
-            headers.put(name, v);
-        }
     }
 
     /** Null when the body is empty or one JSON value; else what is wrong with it. */
@@ -267,11 +208,11 @@ public class InvokeRoutes {
         }
     }
 
-    static void fail(RoutingContext ctx, InvokeError e) {
+    public static void fail(RoutingContext ctx, InvokeError e) {
         fail(ctx, e, null);
     }
 
-    static void fail(RoutingContext ctx, Throwable cause, String requestId) {
+    public static void fail(RoutingContext ctx, Throwable cause, String requestId) {
         InvokeError e = cause instanceof InvokeError ie ? ie
                 : InvokeError.unreachable(cause == null ? "invocation failed" : cause.getMessage());
         if (ctx.response().ended()) {

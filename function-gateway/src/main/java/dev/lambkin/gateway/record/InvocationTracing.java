@@ -9,6 +9,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -21,6 +22,27 @@ public class InvocationTracing {
 
     public InvocationTracing(Tracer tracer) {
         this.tracer = tracer;
+    }
+
+    /**
+     * The invocation's parent: the current request's context, or for an event taken from the queue (no current
+     * span) the trace context its caller sent, stored with the event.
+     */
+    public Context parent(String callerTraceparent) {
+        Context current = Context.current();
+        if (Span.fromContext(current).getSpanContext().isValid() || callerTraceparent == null) {
+            return current;
+        }
+        return W3CTraceContextPropagator.getInstance().extract(current, Map.of("traceparent", callerTraceparent),
+                new TextMapGetter<Map<String, String>>() {
+                    public Iterable<String> keys(Map<String, String> carrier) {
+                        return carrier.keySet();
+                    }
+
+                    public String get(Map<String, String> carrier, String key) {
+                        return carrier == null ? null : carrier.get(key);
+                    }
+                });
     }
 
     /** Starts the invocation's span; {@code parent} is the request's context, taken on the request's thread. */

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.testing.NatsServerResource;
 import dev.lambkin.testing.TestCluster;
 import dev.lambkin.testing.WithKubernetesCluster;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -24,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 /** The gateway in this JVM, the operator beside it, functions on the real cluster, invoked over HTTP. */
 @QuarkusTest
 @QuarkusTestResource(OperatorProcess.class)
+@QuarkusTestResource(NatsServerResource.class)
 @WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
 class GatewayIT {
     static final Duration START = Duration.ofSeconds(90);

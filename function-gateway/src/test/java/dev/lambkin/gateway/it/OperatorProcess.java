@@ -17,6 +17,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class OperatorProcess implements QuarkusTestResourceLifecycleManager {
     private Process process;
 
+    /** The NATS server the operator keeps dead-letter streams in: the test JVM's. */
+    protected String natsUrl() {
+        return dev.lambkin.testing.NatsServer.shared().url();
+    }
+
     @Override
     public Map<String, String> start() {
         Clusters.Connection c = Clusters.get();
@@ -31,6 +36,7 @@ public class OperatorProcess implements QuarkusTestResourceLifecycleManager {
             ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Dquarkus.http.port=0", "-jar", jar.toString()))
                     .redirectErrorStream(true).redirectOutput(Path.of("target/operator-it.log").toFile());
             pb.environment().put("KUBECONFIG", c.kubeconfig().toString());
+            pb.environment().put("LAMBKIN_NATS_URL", natsUrl());
             process = pb.start();
             // even if the test JVM ends without calling stop()
             Process started = process;

@@ -1,17 +1,24 @@
 package dev.lambkin.operator.deadletter;
 
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.jboss.logging.Logger;
+
+import dev.lambkin.api.streams.StreamNames;
 import dev.lambkin.api.v1alpha1.DeadLetterQueue;
 import dev.lambkin.api.v1alpha1.DeadLetterQueueStatus;
+import dev.lambkin.operator.nats.NatsConfig;
 import dev.lambkin.operator.references.ReferencedFunctions;
 import dev.lambkin.operator.status.Conditions;
 import dev.lambkin.operator.status.StatusPatch;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.nats.client.JetStreamApiException;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -19,17 +26,25 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 
 /**
- * Validates DeadLetterQueues: a sink Function must exist. Ready means the queue is accepted and can be
- * referenced; the JetStream stream behind it is reported by its own condition, StreamReady, which stays
- * False (NotProvisioned) until the operator manages streams.
+ * DeadLetterQueues: a JetStream stream per queue (created, retention kept in step with the spec) and a status
+ * read from it every few seconds (messages, oldest message's age). Ready needs both a valid sink and the
+ * stream; StreamReady says what is wrong with the stream (NATS unreachable, refused configuration).
  */
 @ControllerConfiguration(name = DeadLetterQueueReconciler.NAME)
 public class DeadLetterQueueReconciler implements Reconciler<DeadLetterQueue> {
     public static final String NAME = "deadletterqueue";
     public static final String STREAM_READY = "StreamReady";
 
+    private static final Logger LOG = Logger.getLogger(DeadLetterQueueReconciler.class);
     private final Clock clock = Clock.systemUTC();
+    private final DeadLetterStream streams;
+    private final NatsConfig nats;
     private ReferencedFunctions<DeadLetterQueue> functions;
+
+    public DeadLetterQueueReconciler(DeadLetterStream streams, NatsConfig nats) {
+        this.streams = streams;
+        this.nats = nats;
+    }
 
     @Override
     public List<EventSource<?, DeadLetterQueue>> prepareEventSources(EventSourceContext<DeadLetterQueue> context) {
@@ -43,22 +58,43 @@ public class DeadLetterQueueReconciler implements Reconciler<DeadLetterQueue> {
         Optional<String> missingSink = functions.missing(queue);
         Long generation = queue.getMetadata().getGeneration();
         DeadLetterQueueStatus previous = queue.getStatus() != null ? queue.getStatus() : new DeadLetterQueueStatus();
-        List<Condition> conditions = new ArrayList<>();
-        conditions.add(missingSink
-                .map(f -> Conditions.of(Conditions.READY, false, "SinkFunctionNotFound",
-                        "sink.function names Function " + f + ", which does not exist in namespace " + ns, generation))
-                .orElseGet(() -> Conditions.of(Conditions.READY, true, "Accepted",
-                        "the queue is valid and can be referenced by Functions", generation)));
-        conditions.add(Conditions.of(STREAM_READY, false, "NotProvisioned",
-                "dead letters are stored in a JetStream stream, which this operator version does not manage yet",
-                generation));
         DeadLetterQueueStatus next = new DeadLetterQueueStatus();
         next.observedGeneration = generation;
-        next.messages = previous.messages;
-        next.oldestMessageAge = previous.oldestMessageAge;
+        Condition stream;
+        try {
+            DeadLetterStream.State state = streams.ensure(queue);
+            next.messages = state.messages();
+            next.oldestMessageAge = state.oldest().map(t -> GoDurations.age(Duration.between(t, clock.instant()))).orElse(null);
+            stream = Conditions.of(STREAM_READY, true, "Provisioned", "JetStream stream " + state.stream() + " holds "
+                    + state.messages() + " dead letters", generation);
+        } catch (IOException e) {
+            next.messages = previous.messages;
+            next.oldestMessageAge = previous.oldestMessageAge;
+            stream = Conditions.of(STREAM_READY, false, "NatsUnavailable", e.getMessage(), generation);
+        } catch (JetStreamApiException e) {
+            LOG.warnf("stream of %s/%s refused: %s", ns, queue.getMetadata().getName(), e.getMessage());
+            next.messages = previous.messages;
+            next.oldestMessageAge = previous.oldestMessageAge;
+            stream = Conditions.of(STREAM_READY, false, "StreamRefused", "JetStream refused the stream: " + e.getMessage(),
+                    generation);
+        }
+        List<Condition> conditions = new ArrayList<>();
+        if (missingSink.isPresent()) {
+            conditions.add(Conditions.of(Conditions.READY, false, "SinkFunctionNotFound",
+                    "sink.function names Function " + missingSink.get() + ", which does not exist in namespace " + ns,
+                    generation));
+        } else if (!"True".equals(stream.getStatus())) {
+            conditions.add(Conditions.of(Conditions.READY, false, stream.getReason(), stream.getMessage(), generation));
+        } else {
+            conditions.add(Conditions.of(Conditions.READY, true, "Ready", "dead letters are kept in stream "
+                    + StreamNames.deadLetterStream(ns, queue.getMetadata().getName()), generation));
+        }
+        conditions.add(stream);
         next.conditions = Conditions.withTransitionTimes(previous.conditions, conditions, clock.instant());
-        return StatusPatch.same(queue.getStatus(), next) ? UpdateControl.noUpdate()
+        // the counts change without any Kubernetes event: read them again soon
+        UpdateControl<DeadLetterQueue> control = StatusPatch.same(queue.getStatus(), next) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(StatusPatch.of(queue, new DeadLetterQueue(), next));
+        return control.rescheduleAfter("True".equals(stream.getStatus()) ? nats.statusInterval() : Duration.ofSeconds(5));
     }
 
     private static Optional<String> sinkFunction(DeadLetterQueue q) {

@@ -11,6 +11,7 @@ import dev.lambkin.api.v1alpha1.DeadLetterQueue;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.Trigger;
 import dev.lambkin.operator.status.Conditions;
+import dev.lambkin.testing.NatsServerResource;
 import dev.lambkin.testing.TestCluster;
 import dev.lambkin.testing.WithKubernetesCluster;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -22,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Triggers, DeadLetterQueues and Functions that name each other: Ready follows what exists. */
 @QuarkusTest
 @QuarkusTestResource(CrdsInstalled.class)
+@QuarkusTestResource(NatsServerResource.class)
 @WithKubernetesCluster
 class ReferencesIT {
     static final Duration SOON = Duration.ofSeconds(30);
@@ -107,7 +109,7 @@ class ReferencesIT {
                 metadata: {name: auditor}
                 spec: {image: lambkin.local/netcheck:dev}
                 """);
-        TestCluster.await(SOON).until(() -> hasReady(cluster, DeadLetterQueue.class, "payments-dlq", "True", "Accepted"));
+        TestCluster.await(SOON).until(() -> hasReady(cluster, DeadLetterQueue.class, "payments-dlq", "True", "Ready"));
         assertEquals("payments-dlq", cluster.client().resources(DeadLetterQueue.class).inNamespace(cluster.namespace())
                 .withName("payments-dlq").get().getMetadata().getName());
     }

@@ -55,6 +55,16 @@ public final class FunctionDefaults {
         return q == null ? Optional.empty() : Optional.of(q.getNumericalAmount().longValue() / (1024 * 1024));
     }
 
+    /** Retries after a function error for an asynchronous event (Lambda's default 2). */
+    public static int maxRetries(FunctionSpec s) {
+        return s.async != null && s.async.maxRetries != null ? s.async.maxRetries : 2;
+    }
+
+    /** Oldest an asynchronous event may get (Lambda's default: 6 hours). */
+    public static int maxEventAgeSeconds(FunctionSpec s) {
+        return s.async != null && s.async.maxEventAgeSeconds != null ? s.async.maxEventAgeSeconds : 21600;
+    }
+
     public static Optional<String> deadLetterQueue(FunctionSpec s) {
         return Optional.ofNullable(s.async).map(a -> a.deadLetterQueue);
     }

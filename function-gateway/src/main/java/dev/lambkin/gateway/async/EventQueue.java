@@ -1,0 +1,102 @@
+package dev.lambkin.gateway.async;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import dev.lambkin.api.streams.StreamNames;
+import dev.lambkin.gateway.GatewayConfig;
+import dev.lambkin.gateway.nats.NatsClient;
+import dev.lambkin.gateway.nats.NatsConfig;
+import dev.lambkin.gateway.route.FunctionKey;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The events stream: every accepted asynchronous event is a message in it until a worker acknowledges it
+ * (work-queue retention), one durable consumer per function shared by all gateway replicas. An event counts as
+ * accepted only when JetStream has acknowledged the publish, i.e. stored it.
+ */
+@ApplicationScoped
+public class EventQueue {
+    private static final Logger LOG = Logger.getLogger(EventQueue.class);
+    /** How long a caller waits for JetStream's acknowledgement before it gets 503. */
+    static final long PUBLISH_TIMEOUT_MS = 5000;
+    private final NatsClient nats;
+    private final NatsConfig natsConfig;
+    private final GatewayConfig.Async config;
+    private volatile boolean streamReady;
+
+    public EventQueue(NatsClient nats, NatsConfig natsConfig, GatewayConfig config) {
+        this.nats = nats;
+        this.natsConfig = natsConfig;
+        this.config = config.async();
+    }
+
+    /** Creates the stream, or brings its settings up to date; idempotent, called on each (re)connect. */
+    public synchronized void ensureStream() throws IOException, JetStreamApiException {
+        JetStreamManagement jsm = nats.management();
+        StreamConfiguration want = StreamConfiguration.builder().name(StreamNames.EVENTS_STREAM)
+                .subjects(StreamNames.EVENTS_SUBJECTS).description("Lambkin's accepted asynchronous events")
+                .retentionPolicy(RetentionPolicy.WorkQueue).discardPolicy(DiscardPolicy.New)
+                .storageType("memory".equalsIgnoreCase(natsConfig.storage()) ? StorageType.Memory : StorageType.File)
+                .replicas(natsConfig.streamReplicas()).maxAge(config.streamMaxAge())
+                .duplicateWindow(java.time.Duration.ofMinutes(2)).build();
+        try {
+            var have = jsm.getStreamInfo(want.getName()).getConfiguration();
+            if (!have.getMaxAge().equals(want.getMaxAge())) {
+                jsm.updateStream(want);
+            }
+        } catch (JetStreamApiException e) {
+            if (e.getErrorCode() != 404) {
+                throw e;
+            }
+            jsm.addStream(want);
+            LOG.infof("created stream %s", want.getName());
+        }
+        streamReady = true;
+    }
+
+    /** The function's durable consumer, created or updated to the current settings. */
+    public String ensureConsumer(FunctionKey key) throws IOException, JetStreamApiException {
+        if (!streamReady) {
+            ensureStream();
+        }
+        String name = StreamNames.eventConsumer(key.namespace(), key.name());
+        nats.management().addOrUpdateConsumer(StreamNames.EVENTS_STREAM, ConsumerConfiguration.builder()
+                .durable(name).filterSubject(StreamNames.eventSubject(key.namespace(), key.name()))
+                .ackPolicy(AckPolicy.Explicit).ackWait(config.ackWait()).maxDeliver(-1)
+                .deliverPolicy(DeliverPolicy.All).maxAckPending(config.maxPendingPerFunction()).build());
+        return name;
+    }
+
+    /** Completes with the stream sequence once JetStream stored the event; fails with IOException otherwise. */
+    public CompletionStage<Long> publish(AsyncEvent event) {
+        try {
+            CompletableFuture<PublishAck> ack = nats.jetStream().publishAsync(event.toMessage(), PublishOptions.builder()
+                    .expectedStream(StreamNames.EVENTS_STREAM).messageId(event.messageId()).build());
+            return ack.orTimeout(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(PublishAck::getSeqno);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Events of a function not yet taken by a worker. */
+    public long pending(FunctionKey key) throws IOException, JetStreamApiException {
+        return nats.management().getConsumerInfo(StreamNames.EVENTS_STREAM,
+                StreamNames.eventConsumer(key.namespace(), key.name())).getNumPending();
+    }
+}

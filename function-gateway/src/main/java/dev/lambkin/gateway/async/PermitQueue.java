@@ -1,0 +1,68 @@
+package dev.lambkin.gateway.async;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import dev.lambkin.gateway.limit.ConcurrencyLimiter;
+
+/**
+ * Asynchronous events wait here for a concurrency slot instead of being refused: the limiter's refusal is a
+ * 429 for a synchronous caller, but an event "is never refused for throttling". Each released permit hands
+ * slots to waiting events, first come first served per function. Plain Java, no clock: the caller bounds the
+ * wait (a future that completes exceptionally gives up its place; a permit granted to it is released again).
+ */
+public final class PermitQueue {
+    private final ConcurrencyLimiter limiter;
+    private final Map<String, Deque<CompletableFuture<ConcurrencyLimiter.Permit>>> waiting = new LinkedHashMap<>();
+
+    public PermitQueue(ConcurrencyLimiter limiter) {
+        this.limiter = limiter;
+    }
+
+    /** A permit at once when the limits allow it, else later, in turn. */
+    public synchronized CompletableFuture<ConcurrencyLimiter.Permit> acquire(String function) {
+        Deque<CompletableFuture<ConcurrencyLimiter.Permit>> queue = waiting.get(function);
+        if (queue == null || queue.isEmpty()) {
+            // nobody of this function is ahead
+            if (limiter.tryAcquire(function) instanceof ConcurrencyLimiter.Permit p) {
+                return CompletableFuture.completedFuture(p);
+            }
+        }
+        CompletableFuture<ConcurrencyLimiter.Permit> f = new CompletableFuture<>();
+        waiting.computeIfAbsent(function, k -> new ArrayDeque<>()).add(f);
+        return f;
+    }
+
+    /** A slot may be free: grant it to the events waiting longest. */
+    public synchronized void released() {
+        Iterator<Map.Entry<String, Deque<CompletableFuture<ConcurrencyLimiter.Permit>>>> functions = waiting.entrySet().iterator();
+        while (functions.hasNext()) {
+            var entry = functions.next();
+            Deque<CompletableFuture<ConcurrencyLimiter.Permit>> queue = entry.getValue();
+            while (!queue.isEmpty()) {
+                if (queue.peek().isDone()) { // gave up waiting
+                    queue.poll();
+                    continue;
+                }
+                if (!(limiter.tryAcquire(entry.getKey()) instanceof ConcurrencyLimiter.Permit p)) {
+                    break;
+                }
+                if (!queue.poll().complete(p)) {
+                    limiter.release(p);
+                }
+            }
+            if (queue.isEmpty()) {
+                functions.remove();
+            }
+        }
+    }
+
+    public synchronized int waiting(String function) {
+        Deque<CompletableFuture<ConcurrencyLimiter.Permit>> q = waiting.get(function);
+        return q == null ? 0 : (int) q.stream().filter(f -> !f.isDone()).count();
+    }
+}
