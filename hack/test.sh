@@ -20,6 +20,8 @@ fi
 [ -x "$BIN/kubectl" ] && export LAMBKIN_KUBECTL=$BIN/kubectl PATH=$BIN:$PATH
 
 need_helm; export LAMBKIN_HELM=$HELM
+# the integration tests run a real NATS server (JetStream) beside the gateway and operator under test
+need_nats; export LAMBKIN_NATS_SERVER=$NATS_SERVER
 # An operator installed by the quickstart watches every namespace and would fight the one under test.
 if "$HELM" status lambkin -n lambkin-system >/dev/null 2>&1; then
   log "uninstalling the quickstart's Lambkin release (lambkin-system) for the tests"

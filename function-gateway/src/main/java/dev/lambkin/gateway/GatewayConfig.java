@@ -52,6 +52,13 @@ public interface GatewayConfig {
         @WithDefault("256")
         int maxPendingPerFunction();
 
+        /**
+         * How long each pull for events stays open; a consumer whose pulls go unanswered for a few of these (a lost
+         * server) pulls again.
+         */
+        @WithDefault("10s")
+        Duration pullExpires();
+
         /** Longest an event waits in a gateway for a concurrency slot before it goes back to the stream. */
         @WithDefault("30s")
         Duration throttleWait();

@@ -32,19 +32,24 @@ public final class NatsServer {
     /** The JVM's server, started on first use. */
     public static synchronized NatsServer shared() {
         if (shared == null) {
-            String version = System.getenv().getOrDefault("NATS_VERSION", "v2.15.2");
-            Path binary = Path.of(System.getenv().getOrDefault("LAMBKIN_NATS_SERVER",
-                    "/var/cache/lambkin/nats/" + version + "/nats-server"));
-            if (!Files.isExecutable(binary)) {
-                throw new IllegalStateException(binary + " is missing: hack/test.sh builds it (need_nats in hack/lib/common.sh)");
-            }
-            int port = freePort();
-            shared = new NatsServer(binary, Path.of("target", "nats-" + port).toAbsolutePath(), port);
-            shared.start();
-            NatsServer s = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
+            shared = startPrivate();
         }
         return shared;
+    }
+
+    /** A server of the caller's own (a fault test that kills it must not take the other tests' server down). */
+    public static NatsServer startPrivate() {
+        String version = System.getenv().getOrDefault("NATS_VERSION", "v2.15.2");
+        Path binary = Path.of(System.getenv().getOrDefault("LAMBKIN_NATS_SERVER",
+                "/var/cache/lambkin/nats/" + version + "/nats-server"));
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException(binary + " is missing: hack/test.sh builds it (need_nats in hack/lib/common.sh)");
+        }
+        int port = freePort();
+        NatsServer s = new NatsServer(binary, Path.of("target", "nats-" + port).toAbsolutePath(), port);
+        s.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
+        return s;
     }
 
     public String url() {

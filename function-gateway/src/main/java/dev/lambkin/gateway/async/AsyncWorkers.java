@@ -86,7 +86,10 @@ public class AsyncWorkers {
     void start(@Observes StartupEvent e) {
         invoker.onRelease(permits::released);
         context = vertx.getOrCreateContext();
-        nats.onConnected(() -> blocking.execute(this::ensureStream));
+        nats.onConnected(() -> blocking.execute(() -> {
+            ensureStream();
+            restartConsumers();
+        }));
         // Functions come and go; their consumers follow (and the queue depth gauges are refreshed)
         timer = vertx.setPeriodic(2000, t -> blocking.execute(this::sync));
     }
@@ -107,6 +110,17 @@ public class AsyncWorkers {
         }
     }
 
+    /**
+     * After a reconnect the server may be a new one (restarted) that lost the consumers' outstanding pulls; rather
+     * than wait for each consumer's heartbeat alarm, start them afresh. Events in hand are still acknowledged
+     * through their own messages.
+     */
+    private synchronized void restartConsumers() {
+        consumers.values().forEach(MessageConsumer::stop);
+        consumers.clear();
+        sync();
+    }
+
     private synchronized void sync() {
         if (stopping || !catalog.synced() || !nats.connected()) {
             return;
@@ -122,7 +136,8 @@ public class AsyncWorkers {
                 if (!consumers.containsKey(key)) {
                     String name = queue.ensureConsumer(key);
                     consumers.put(key, nats.connection().getStreamContext(StreamNames.EVENTS_STREAM).getConsumerContext(name)
-                            .consume(ConsumeOptions.builder().batchSize(Math.min(64, config.maxPendingPerFunction())).build(),
+                            .consume(ConsumeOptions.builder().batchSize(Math.min(64, config.maxPendingPerFunction()))
+                                    .expiresIn(config.pullExpires().toMillis()).build(),
                                     m -> context.runOnContext(v -> handle(key, m))));
                 }
                 metrics.queueDepth(key, queue.pending(key));

@@ -35,6 +35,8 @@ public class NatsClient {
     void start(@Observes StartupEvent e) throws IOException, InterruptedException {
         Options.Builder options = Options.builder().server(config.url()).connectionName("lambkin-gateway")
                 .maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).connectionTimeout(Duration.ofSeconds(3))
+                    // a connection that stops answering (a server killed and replaced) is noticed in seconds, not minutes
+                    .pingInterval(Duration.ofSeconds(5)).maxPingsOut(2)
                 .connectionListener((conn, type) -> {
                     LOG.infof("NATS %s: %s", config.url(), type);
                     if (type == ConnectionListener.Events.CONNECTED || type == ConnectionListener.Events.RECONNECTED

@@ -30,7 +30,9 @@ public class JetStreamConnection {
     public synchronized JetStreamManagement management() throws IOException {
         if (connection == null) {
             Options.Builder options = Options.builder().server(config.url()).connectionName("lambkin-operator")
-                    .maxReconnects(-1).reconnectWait(Duration.ofSeconds(1)).connectionTimeout(Duration.ofSeconds(3));
+                    .maxReconnects(-1).reconnectWait(Duration.ofSeconds(1)).connectionTimeout(Duration.ofSeconds(3))
+                    // a connection that stops answering (a server killed and replaced) is noticed in seconds, not minutes
+                    .pingInterval(Duration.ofSeconds(5)).maxPingsOut(2);
             config.credentials().ifPresent(path -> options.authHandler(Nats.credentials(path)));
             try {
                 connection = Nats.connectReconnectOnConnect(options.build());

@@ -1,0 +1,164 @@
+package dev.lambkin.gateway.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.lambkin.testing.Clusters;
+import dev.lambkin.testing.NatsServer;
+import dev.lambkin.testing.TestCluster;
+import dev.lambkin.testing.WithKubernetesCluster;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Nothing accepted is lost when processes die: the gateway (its own process here) is killed with SIGKILL while
+ * 1,000 events are in flight and started again; then the NATS server is killed and restarted under load. Every
+ * event answered 202 must reach the function (it records the request ids it saw); duplicates are allowed and
+ * counted. This class has its own NATS server, gateway and operator, so killing them touches no other test.
+ */
+@WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
+class AsyncFaultIT {
+    static final int EVENTS = 1000;
+    static NatsServer nats;
+    static JavaApp operator;
+    static JavaApp gateway;
+    static Gateway client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        nats = NatsServer.startPrivate();
+        operator = OperatorProcess.start(nats.url());
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        gateway = new JavaApp("gateway", "function-gateway", List.of("-Dquarkus.http.port=" + port), Map.of(
+                "KUBECONFIG", Clusters.get().kubeconfig().toString(),
+                "LAMBKIN_NATS_URL", nats.url(),
+                // a killed gateway's events come back after 5 s rather than Lambda-like minutes
+                "LAMBKIN_GATEWAY_ASYNC_ACK_WAIT", "5s",
+                "LAMBKIN_GATEWAY_ASYNC_SYSTEM_RETRY_INITIAL", "200ms",
+                "LAMBKIN_GATEWAY_ASYNC_SYSTEM_RETRY_MAX", "2s")).start();
+        client = new Gateway(port);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.stop();
+        }
+        if (operator != null) {
+            operator.stop();
+        }
+        if (nats != null) {
+            nats.kill();
+        }
+    }
+
+    /** What a run saw: ids answered 202, and how often the clients had to try again. */
+    record Run(Set<String> accepted, int clientRetries) {
+    }
+
+    /**
+     * Sends EVENTS events from 16 callers; each caller tries again (as a client would) until it gets 202. When
+     * half are accepted, {@code fault} runs on its own thread while the callers keep going.
+     */
+    Run send(TestCluster cluster, String function, Runnable fault) throws Exception {
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        AtomicInteger next = new AtomicInteger(), retries = new AtomicInteger();
+        AtomicInteger faulted = new AtomicInteger();
+        try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < 16; c++) {
+                callers.submit(() -> {
+                    while (next.getAndIncrement() < EVENTS) {
+                        for (int tries = 0; ; tries++) {
+                            try {
+                                HttpResponse<String> r = client.invoke(cluster, function, "{\"sleepMs\": 100}",
+                                        "Lambkin-Invocation-Type", "Event");
+                                if (r.statusCode() == 202) {
+                                    accepted.add(r.headers().firstValue("Lambkin-Request-Id").orElseThrow());
+                                    break;
+                                }
+                                assertEquals(503, r.statusCode(), "only 'cannot store it now' may refuse an event: " + r.body());
+                            } catch (IOException connectionLost) {
+                                // the gateway is down: try again
+                            }
+                            retries.incrementAndGet();
+                            assertTrue(tries < 600, "no 202 within a minute");
+                            Thread.sleep(100); // a client's back-off between tries
+                        }
+                        if (accepted.size() >= EVENTS / 2 && faulted.compareAndSet(0, 1)) {
+                            Thread.ofVirtual().start(fault);
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        return new Run(accepted, retries.get());
+    }
+
+    /** Waits until the function has seen every accepted id; prints the counts. */
+    void assertAllDelivered(TestCluster cluster, String function, Run run, String fault) throws Exception {
+        TestCluster.await(Duration.ofMinutes(4)).until(() -> {
+            Set<String> seen = new HashSet<>();
+            client.seen(cluster, function).forEach(o -> seen.add(((JsonObject) o).getString("id")));
+            return seen.containsAll(run.accepted());
+        });
+        var calls = client.seen(cluster, function);
+        Set<String> unique = new HashSet<>();
+        calls.forEach(o -> unique.add(((JsonObject) o).getString("id")));
+        Set<String> missing = new HashSet<>(run.accepted());
+        missing.removeAll(unique);
+        System.out.printf("%s: %d events accepted (clients retried %d times), %d delivered, %d lost, %d duplicate deliveries%n",
+                fault, run.accepted().size(), run.clientRetries(), unique.size(), missing.size(), calls.size() - unique.size());
+        assertEquals(EVENTS, run.accepted().size(), "every event was accepted in the end");
+        assertEquals(Set.of(), missing, "no accepted event is lost");
+    }
+
+    void recorder(TestCluster cluster, String name) {
+        Gateway.function(cluster, name, """
+                image: lambkin.local/netcheck:dev
+                args: [serve]
+                timeoutSeconds: 10
+                concurrency: {perInstance: 20}
+                scaling: {minInstances: 1, maxInstances: 1, idleSeconds: 600}""");
+        TestCluster.await(Gateway.START).until(() -> !Gateway.podIps(cluster, name).isEmpty()
+                && client.invoke(cluster, name, "{}").statusCode() == 200);
+    }
+
+    @Test
+    void killingTheGatewayWhileEventsAreInFlightLosesNone(TestCluster cluster) throws Exception {
+        recorder(cluster, "recorder");
+        Run run = send(cluster, "recorder", () -> {
+            gateway.kill();
+            gateway.start();
+        });
+        assertAllDelivered(cluster, "recorder", run, "gateway kill -9");
+    }
+
+    @Test
+    void restartingNatsUnderLoadLosesNone(TestCluster cluster) throws Exception {
+        recorder(cluster, "survivor");
+        Run run = send(cluster, "survivor", () -> {
+            nats.kill();
+            nats.start();
+        });
+        assertAllDelivered(cluster, "survivor", run, "NATS kill -9 and restart");
+    }
+}
