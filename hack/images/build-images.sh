@@ -3,6 +3,7 @@
 #   lambkin.local/lambkin-operator:dev
 #   lambkin.local/lambkin-gateway:dev
 #   lambkin.local/hello-java:dev          (examples/hello-java, on Lambkin's Java runtime)
+#   lambkin.local/nats:<version>           (nats-server with JetStream, built from its Go module, FROM scratch)
 # Usage: hack/images/build-images.sh [--load] [--no-build]   (--load also loads them into the local cluster;
 # --no-build uses the existing target/ instead of running Maven)
 set -euo pipefail
@@ -23,10 +24,19 @@ for app in operator function-gateway; do
     -f hack/images/quarkus-app/Dockerfile "$app/target/quarkus-app" >/dev/null
 done
 docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-java:$TAG" examples/hello-java >/dev/null
-log "built Lambkin's images ($TAG)"
+need_nats
+NATS_IMAGE=lambkin.local/nats:${NATS_VERSION#v}
+if ! docker image inspect "$NATS_IMAGE" >/dev/null 2>&1; then
+  ctx=$(mktemp -d)
+  cp "$NATS_SERVER" "$ctx/nats-server"
+  tar -C "$ctx" -cf "$ctx/rootfs.tar" nats-server
+  docker import --change 'ENTRYPOINT ["/nats-server"]' --change 'USER 65532' "$ctx/rootfs.tar" "$NATS_IMAGE" >/dev/null
+  rm -rf "$ctx"
+fi
+log "built Lambkin's images ($TAG) and $NATS_IMAGE"
 if [ -n "$load" ]; then
-  for image in lambkin-operator lambkin-gateway hello-java; do
-    docker image inspect "lambkin.local/$image:$TAG" >/dev/null 2>&1 && hack/local-cluster.sh load-image "lambkin.local/$image:$TAG"
+  for image in lambkin-operator:$TAG lambkin-gateway:$TAG hello-java:$TAG nats:${NATS_VERSION#v}; do
+    docker image inspect "lambkin.local/$image" >/dev/null 2>&1 && hack/local-cluster.sh load-image "lambkin.local/$image"
   done
 fi
 exit 0

@@ -42,3 +42,40 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: [events]
   verbs: [create, patch]
 {{- end -}}
+
+{{- define "lambkin.nats.url" -}}
+{{- if .Values.nats.enabled -}}nats://lambkin-nats.{{ .Release.Namespace }}.svc.cluster.local:4222{{- else -}}{{ required "nats.url is required when nats.enabled is false" .Values.nats.url }}{{- end -}}
+{{- end -}}
+
+{{/* The NATS storage actually used: auto picks a PVC only when a default StorageClass exists. */}}
+{{- define "lambkin.nats.storageMode" -}}
+{{- $mode := .Values.nats.storage.mode -}}
+{{- if eq $mode "auto" -}}
+{{- $default := false -}}
+{{- range (lookup "storage.k8s.io/v1" "StorageClass" "" "").items | default list -}}
+{{- if eq (index (.metadata.annotations | default dict) "storageclass.kubernetes.io/is-default-class") "true" -}}{{- $default = true -}}{{- end -}}
+{{- end -}}
+{{- if or $default .Values.nats.storage.storageClassName -}}persistentVolumeClaim{{- else -}}hostPath{{- end -}}
+{{- else -}}{{ $mode }}{{- end -}}
+{{- end -}}
+
+{{/* Environment and volumes that connect the operator and the gateway to NATS. */}}
+{{- define "lambkin.nats.env" -}}
+- {name: LAMBKIN_NATS_URL, value: {{ include "lambkin.nats.url" . | quote }}}
+- {name: LAMBKIN_NATS_STREAM_REPLICAS, value: {{ .Values.nats.streams.replicas | quote }}}
+- {name: LAMBKIN_NATS_STORAGE, value: {{ .Values.nats.streams.storage | quote }}}
+{{- if .Values.nats.credentialsSecret }}
+- {name: LAMBKIN_NATS_CREDENTIALS, value: /etc/lambkin/nats/nats.creds}
+{{- end }}
+{{- end -}}
+{{- define "lambkin.nats.volumeMounts" -}}
+{{- if .Values.nats.credentialsSecret }}
+- {name: nats-credentials, mountPath: /etc/lambkin/nats, readOnly: true}
+{{- end }}
+{{- end -}}
+{{- define "lambkin.nats.volumes" -}}
+{{- if .Values.nats.credentialsSecret }}
+- name: nats-credentials
+  secret: {secretName: {{ .Values.nats.credentialsSecret | quote }}}
+{{- end }}
+{{- end -}}

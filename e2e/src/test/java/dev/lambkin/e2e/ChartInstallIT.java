@@ -39,7 +39,9 @@ class ChartInstallIT {
         helm = new Helm(cluster.kubeconfig());
         String ns = cluster.namespace();
         helm.run("install", "lambkin", TestCluster.projectRoot().resolve("helm/lambkin").toString(), "-n", ns,
-                "--set", "operator.watchNamespaces={" + ns + "}", "--wait", "--timeout", "180s");
+                "--set", "operator.watchNamespaces={" + ns + "}",
+                // the restricted Pod Security Standard forbids hostPath, the local cluster's default NATS store
+                "--set", "nats.storage.mode=emptyDir", "--wait", "--timeout", "180s");
     }
 
     @AfterAll
@@ -152,5 +154,36 @@ class ChartInstallIT {
                 .forEach(rs -> assertEquals(0, rs.getSpec().getReplicas(), rs.getMetadata().getName()));
         Condition readyCondition = function(cluster, "idle").getStatus().conditions.getFirst();
         assertEquals("ScaledToZero", readyCondition.getReason());
+    }
+
+    @Test
+    @Order(5)
+    void theInstalledGatewayAcceptsEventsIntoTheChartsNatsAndDeliversThem(TestCluster cluster) throws Exception {
+        String ns = cluster.namespace();
+        cluster.client().resource(cluster.load("""
+                apiVersion: lambkin.dev/v1alpha1
+                kind: DeadLetterQueue
+                metadata: {name: greeter-dlq}
+                spec: {}
+                """, dev.lambkin.api.v1alpha1.DeadLetterQueue.class)).create();
+        // the operator made the queue's stream in the chart's NATS
+        TestCluster.await(READY).until(() -> {
+            var q = cluster.client().resources(dev.lambkin.api.v1alpha1.DeadLetterQueue.class).inNamespace(ns)
+                    .withName("greeter-dlq").get();
+            return q.getStatus() != null && q.getStatus().conditions.stream()
+                    .anyMatch(c -> "StreamReady".equals(c.getType()) && "True".equals(c.getStatus()));
+        });
+        String gateway = "http://" + cluster.client().services().inNamespace(ns).withName("lambkin-gateway").get()
+                .getSpec().getClusterIP() + ":8080/functions/" + ns + "/greeter";
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpResponse<String> accepted = TestCluster.await(READY).until(() -> http.send(HttpRequest.newBuilder(URI.create(gateway))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Lambkin-Invocation-Type", "Event").POST(HttpRequest.BodyPublishers.ofString("{\"hello\": 1}")).build(),
+                HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 202);
+        String id = accepted.headers().firstValue("Lambkin-Request-Id").orElseThrow();
+        String ip = cluster.client().pods().inNamespace(ns).withLabel("lambkin.dev/function", "greeter").list().getItems()
+                .getFirst().getStatus().getPodIP();
+        TestCluster.await(READY).until(() -> http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/seen"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body().contains(id));
     }
 }

@@ -62,8 +62,12 @@ public final class NatsServer {
         }
         try {
             Files.createDirectories(store);
-            process = new ProcessBuilder(List.of(binary.toString(), "--jetstream", "--store_dir", store.toString(),
-                    "--addr", "127.0.0.1", "--port", Integer.toString(port), "--server_name", "lambkin-test"))
+            // as the chart configures it: a 1 MiB event plus its headers must fit in one message
+            Path config = store.resolveSibling(store.getFileName() + ".conf");
+            Files.writeString(config, "max_payload: 4MB\n");
+            process = new ProcessBuilder(List.of(binary.toString(), "-c", config.toString(), "--jetstream",
+                    "--store_dir", store.toString(), "--addr", "127.0.0.1", "--port", Integer.toString(port),
+                    "--server_name", "lambkin-test"))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + binary, e);

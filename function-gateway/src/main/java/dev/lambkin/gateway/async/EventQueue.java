@@ -89,7 +89,8 @@ public class EventQueue {
             CompletableFuture<PublishAck> ack = nats.jetStream().publishAsync(event.toMessage(), PublishOptions.builder()
                     .expectedStream(StreamNames.EVENTS_STREAM).messageId(event.messageId()).build());
             return ack.orTimeout(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(PublishAck::getSeqno);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // e.g. an event over the server's max_payload: refused, never half-stored
             return CompletableFuture.failedFuture(e);
         }
     }
