@@ -14,6 +14,24 @@ public interface GatewayConfig {
 
     Async async();
 
+    Peers peers();
+
+    /** Several gateway replicas: who they are, and the Lease whose holder runs the autoscaler. */
+    interface Peers {
+        /** This gateway's pod (downward API). Unset: one gateway on its own (e.g. outside the cluster). */
+        java.util.Optional<String> podName();
+
+        /** The namespace the gateway pods run in (downward API). */
+        java.util.Optional<String> namespace();
+
+        /** Label selector of the gateway pods. */
+        @WithDefault("app.kubernetes.io/name=lambkin-gateway")
+        String selector();
+
+        @WithDefault("lambkin-gateway")
+        String lease();
+    }
+
     /** How often the autoscaler decides. */
     @WithDefault("1s")
     Duration scaleInterval();

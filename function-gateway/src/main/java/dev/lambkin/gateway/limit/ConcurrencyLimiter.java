@@ -27,8 +27,8 @@ public final class ConcurrencyLimiter {
     public record Refused(Throttle reason) implements Result {
     }
 
-    private final int total;
-    private final int unreservedMinimum;
+    private int total;
+    private int unreservedMinimum;
     private final Map<String, Integer> reserved = new HashMap<>();
     private final Map<String, Integer> inFlight = new HashMap<>();
     private int reservedSum;
@@ -40,6 +40,22 @@ public final class ConcurrencyLimiter {
         }
         this.total = total;
         this.unreservedMinimum = unreservedMinimum;
+    }
+
+    /**
+     * Changes the pool (this replica's share of it, when several gateways split it). Invocations running keep
+     * their permits; new ones see the new size.
+     */
+    public synchronized void resize(int total, int unreservedMinimum) {
+        if (total < 0 || unreservedMinimum < 0 || unreservedMinimum > total) {
+            throw new IllegalArgumentException("need 0 <= unreservedMinimum <= total");
+        }
+        this.total = total;
+        this.unreservedMinimum = unreservedMinimum;
+    }
+
+    public synchronized int total() {
+        return total;
     }
 
     /**

@@ -5,11 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.jboss.logging.Logger;
-
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.FunctionDefaults;
-import dev.lambkin.gateway.limit.ConcurrencyLimiter;
+import dev.lambkin.gateway.peers.SharedLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -20,16 +18,14 @@ import jakarta.enterprise.event.Observes;
 /** Every Function in the cluster, from an informer; keeps the limiter's reservations in step with them. */
 @ApplicationScoped
 public class FunctionCatalog {
-    private static final Logger LOG = Logger.getLogger(FunctionCatalog.class);
-
     private final KubernetesClient client;
-    private final ConcurrencyLimiter limiter;
+    private final SharedLimits limits;
     private final Map<FunctionKey, Function> functions = new ConcurrentHashMap<>();
     private SharedIndexInformer<Function> informer;
 
-    public FunctionCatalog(KubernetesClient client, ConcurrencyLimiter limiter) {
+    public FunctionCatalog(KubernetesClient client, SharedLimits limits) {
         this.client = client;
-        this.limiter = limiter;
+        this.limits = limits;
     }
 
     void start(@Observes StartupEvent e) {
@@ -45,16 +41,14 @@ public class FunctionCatalog {
     private void remove(Function fn) {
         FunctionKey key = FunctionKey.of(fn);
         functions.remove(key);
-        limiter.reserve(key.toString(), null);
+        limits.reserve(key.toString(), null);
     }
 
     private void put(Function fn) {
         FunctionKey key = FunctionKey.of(fn);
         functions.put(key, fn);
         Integer reserved = fn.getSpec() != null ? FunctionDefaults.reserved(fn.getSpec()) : null;
-        if (!limiter.reserve(key.toString(), reserved)) {
-            LOG.warnf("%s: reserved concurrency %d does not fit in the pool; it keeps its previous reservation", key, reserved);
-        }
+        limits.reserve(key.toString(), reserved);
     }
 
     public Optional<Function> get(FunctionKey key) {

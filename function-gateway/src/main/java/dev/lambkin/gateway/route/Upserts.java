@@ -5,11 +5,11 @@ import java.util.function.Consumer;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 
 /** An informer handler for caches that only care whether an object is there (added or updated) or gone. */
-final class Upserts {
+public final class Upserts {
     private Upserts() {
     }
 
-    static <T> ResourceEventHandler<T> of(Consumer<T> upsert, Consumer<T> delete) {
+    public static <T> ResourceEventHandler<T> of(Consumer<T> upsert, Consumer<T> delete) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {

@@ -15,6 +15,9 @@ import dev.lambkin.api.v1alpha1.FunctionSpec;
 import dev.lambkin.gateway.GatewayConfig;
 import dev.lambkin.gateway.activate.Activator;
 import dev.lambkin.gateway.limit.ConcurrencyLimiter;
+import dev.lambkin.gateway.peers.GatewayPeers;
+import dev.lambkin.gateway.peers.LoadBoard;
+import dev.lambkin.gateway.peers.LoadReports;
 import dev.lambkin.gateway.route.FunctionCatalog;
 import dev.lambkin.gateway.route.FunctionKey;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -41,6 +44,8 @@ public class ScaleController {
     private final Activator activator;
     private final Vertx vertx;
     private final GatewayConfig config;
+    private final GatewayPeers peers;
+    private final LoadReports reports;
     private final Map<FunctionKey, Long> lastActivity = new ConcurrentHashMap<>();
     private final Set<FunctionKey> writing = ConcurrentHashMap.newKeySet();
     private final ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor();
@@ -49,7 +54,9 @@ public class ScaleController {
     private long timer = -1;
 
     public ScaleController(KubernetesClient client, FunctionCatalog catalog, ConcurrencyLimiter limiter,
-            Activator activator, Vertx vertx, GatewayConfig config) {
+            Activator activator, Vertx vertx, GatewayConfig config, GatewayPeers peers, LoadReports reports) {
+        this.peers = peers;
+        this.reports = reports;
         this.client = client;
         this.catalog = catalog;
         this.limiter = limiter;
@@ -62,6 +69,7 @@ public class ScaleController {
         deployments = client.apps().deployments().inAnyNamespace()
                 .withLabel("app.kubernetes.io/managed-by", "lambkin-operator").inform();
         activator.onHold(this::evaluate);
+        reports.start(this::localLoad);
         timer = vertx.setPeriodic(config.scaleInterval().toMillis(), t -> catalog.all().forEach(fn -> evaluate(FunctionKey.of(fn))));
     }
 
@@ -97,6 +105,24 @@ public class ScaleController {
         return d == null || d.getSpec() == null ? -1 : d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     }
 
+    /** This replica's work per function, for the other replicas (the leader sums them). */
+    private Map<String, LoadBoard.Load> localLoad() {
+        Map<String, LoadBoard.Load> load = new java.util.HashMap<>();
+        long recent = System.currentTimeMillis() - 3_600_000;
+        lastActivity.forEach((key, last) -> {
+            int held = activator.held(key);
+            int running = Math.max(0, limiter.inFlight(key.toString()) - held);
+            if (last >= recent || running + held > 0) {
+                load.put(key.toString(), new LoadBoard.Load(running, held, last));
+            }
+        });
+        return load;
+    }
+
+    /**
+     * The leader decides on all replicas' work; any replica may scale up for requests it holds (a cold start never
+     * waits for the leader), but only the leader scales down, and only while it hears from every replica.
+     */
     void evaluate(FunctionKey key) {
         Function fn = catalog.get(key).orElse(null);
         int current = replicas(key);
@@ -106,20 +132,32 @@ public class ScaleController {
         FunctionSpec s = fn.getSpec();
         int perInstance = FunctionDefaults.perInstance(s), min = FunctionDefaults.minInstances(s);
         long idleSeconds = FunctionDefaults.idleSeconds(s);
-        long idle = System.currentTimeMillis() - lastActivity.getOrDefault(key, startedAt);
+        long last = lastActivity.getOrDefault(key, startedAt);
         // the limiter counts every admitted request, held ones too: running = admitted - held
         int held = activator.held(key);
         int running = Math.max(0, limiter.inFlight(key.toString()) - held);
+        boolean leader = peers.leader();
+        if (leader) {
+            LoadBoard.Load others = reports.others(key.toString());
+            held += others.held();
+            running += others.running();
+            last = Math.max(last, others.lastActivityMillis());
+        }
+        long idle = System.currentTimeMillis() - last;
         int desired = Autoscaler.desired(new Autoscaler.Load(running, held, perInstance, min, FunctionDefaults.maxInstances(s), current, idle,
                 idleSeconds));
+        if (desired < current && !(leader && reports.complete())) {
+            return;
+        }
+        final int heldNow = held, runningNow = running;
         if (desired != current && writing.add(key)) {
             writer.submit(() -> {
                 try {
                     client.apps().deployments().inNamespace(key.namespace()).withName(key.name()).scale(desired);
-                    LOG.infof("%s: scaled %d -> %d (running %d, held %d)", key, current, desired, running, held);
+                    LOG.infof("%s: scaled %d -> %d (running %d, held %d)", key, current, desired, runningNow, heldNow);
                     if (current == 0 || desired == 0) {
                         record(fn, current == 0 ? "ScaledFromZero" : "ScaledToZero", current == 0
-                                ? "started " + desired + " instance(s) for " + held + " waiting request(s)"
+                                ? "started " + desired + " instance(s) for " + heldNow + " waiting request(s)"
                                 : "no invocation for " + idle / 1000 + " s (idleSeconds " + idleSeconds + ")");
                     }
                 } catch (RuntimeException ex) {

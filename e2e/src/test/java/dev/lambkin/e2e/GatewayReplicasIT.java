@@ -1,0 +1,146 @@
+package dev.lambkin.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.testing.TestCluster;
+import dev.lambkin.testing.WithKubernetesCluster;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Two gateway replicas from the chart: a reservation holds across both (each enforces its share), the Lease
+ * holder scales down on both replicas' load, and either replica starts a function from zero by itself.
+ */
+@WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
+class GatewayReplicasIT {
+    static final Duration READY = Duration.ofSeconds(120);
+    static Helm helm;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    @BeforeAll
+    static void install(TestCluster cluster) throws Exception {
+        helm = new Helm(cluster.kubeconfig());
+        String ns = cluster.namespace();
+        helm.run("install", "lambkin", TestCluster.projectRoot().resolve("helm/lambkin").toString(), "-n", ns,
+                "--set", "operator.watchNamespaces={" + ns + "}", "--set", "gateway.replicas=2",
+                "--set", "nats.storage.mode=emptyDir", "--wait", "--timeout", "180s");
+    }
+
+    @AfterAll
+    static void uninstall(TestCluster cluster) throws Exception {
+        helm.run("uninstall", "lambkin", "-n", cluster.namespace(), "--wait");
+    }
+
+    static List<Pod> gateways(TestCluster cluster) {
+        return cluster.client().pods().inNamespace(cluster.namespace()).withLabel("app.kubernetes.io/name", "lambkin-gateway")
+                .list().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    static String leader(TestCluster cluster) {
+        var lease = cluster.client().leases().inNamespace(cluster.namespace()).withName("lambkin-gateway").get();
+        return lease == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    void function(TestCluster cluster, String name, String spec) {
+        cluster.client().resource(cluster.load("""
+                apiVersion: lambkin.dev/v1alpha1
+                kind: Function
+                metadata: {name: %s}
+                spec:
+                %s
+                """.formatted(name, spec.indent(2)), Function.class)).create();
+        TestCluster.await(READY).until(() -> {
+            Function fn = cluster.client().resources(Function.class).inNamespace(cluster.namespace()).withName(name).get();
+            return fn.getStatus() != null && fn.getStatus().conditions.stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        });
+    }
+
+    HttpResponse<String> invoke(Pod gateway, TestCluster cluster, String name, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + gateway.getStatus().getPodIP() + ":8080/functions/"
+                + cluster.namespace() + "/" + name)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    int replicas(TestCluster cluster, String name) {
+        return cluster.client().apps().deployments().inNamespace(cluster.namespace()).withName(name).get().getSpec().getReplicas();
+    }
+
+    @Test
+    void aReservationHoldsAcrossBothReplicas(TestCluster cluster) throws Exception {
+        TestCluster.await(READY).until(() -> gateways(cluster).size() == 2 && gateways(cluster).stream()
+                .anyMatch(p -> p.getMetadata().getName().equals(leader(cluster))));
+        function(cluster, "counted", """
+                image: lambkin.local/netcheck:dev
+                args: [serve]
+                timeoutSeconds: 10
+                concurrency: {reserved: 2, perInstance: 10}
+                scaling: {minInstances: 1, maxInstances: 1}""");
+        List<Pod> gws = gateways(cluster);
+        for (Pod gw : gws) {
+            TestCluster.await(READY).until(() -> invoke(gw, cluster, "counted", "{}").statusCode() == 200);
+        }
+        List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+        List<Pod> via = new ArrayList<>();
+        try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 40; i++) {
+                Pod gw = gws.get(i % 2);
+                via.add(gw);
+                burst.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return invoke(gw, cluster, "counted", "{\"sleepMs\": 500}");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, callers));
+            }
+        }
+        long ok = burst.stream().filter(f -> f.join().statusCode() == 200).count();
+        long throttled = burst.stream().filter(f -> f.join().statusCode() == 429).count();
+        assertEquals(40, ok + throttled, "every call ran or was refused at once");
+        for (Pod gw : gws) {
+            long okHere = 0;
+            for (int i = 0; i < 40; i++) {
+                if (via.get(i) == gw && burst.get(i).join().statusCode() == 200) {
+                    okHere++;
+                }
+            }
+            assertTrue(okHere > 0, "each replica admits its share: " + gw.getMetadata().getName());
+        }
+        String ip = cluster.client().pods().inNamespace(cluster.namespace()).withLabel("lambkin.dev/function", "counted").list()
+                .getItems().getFirst().getStatus().getPodIP();
+        JsonObject stats = new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/stats")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        System.out.printf("two gateways, reserved 2: %d ran, %d throttled, peak %d at once%n", ok, throttled, stats.getInteger("peak"));
+        assertTrue(stats.getInteger("peak") <= 2, "never more than the reservation at once across replicas: " + stats);
+    }
+
+    @Test
+    void eitherReplicaStartsAFunctionFromZeroAndTheLeaderLetsItGoWhenIdle(TestCluster cluster) throws Exception {
+        TestCluster.await(READY).until(() -> gateways(cluster).size() == 2 && leader(cluster) != null);
+        function(cluster, "napper", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {idleSeconds: 5}");
+        Pod follower = gateways(cluster).stream().filter(p -> !p.getMetadata().getName().equals(leader(cluster))).findFirst()
+                .orElseThrow();
+        assertEquals(0, replicas(cluster, "napper"));
+        var cold = invoke(follower, cluster, "napper", "{}");
+        assertEquals(200, cold.statusCode(), cold.body());
+        assertEquals(1, replicas(cluster, "napper"), "the replica that held the request scaled it up");
+        TestCluster.await(Duration.ofSeconds(60)).until(() -> replicas(cluster, "napper") == 0);
+    }
+}

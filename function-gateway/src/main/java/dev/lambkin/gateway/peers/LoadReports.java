@@ -1,0 +1,122 @@
+package dev.lambkin.gateway.peers;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+
+import dev.lambkin.gateway.GatewayConfig;
+import dev.lambkin.gateway.nats.NatsClient;
+import io.nats.client.Dispatcher;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Gateway replicas tell each other their load over core NATS (fire and forget, every scale interval), so the
+ * leader autoscales on the sum. Without NATS, or from a replica that stopped reporting, the leader only scales
+ * up; every replica may scale up for requests it holds itself.
+ */
+@ApplicationScoped
+public class LoadReports {
+    static final String SUBJECT = "lambkin.gateway.load";
+    private static final Logger LOG = Logger.getLogger(LoadReports.class);
+    private final NatsClient nats;
+    private final GatewayPeers peers;
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final LoadBoard board;
+    private volatile Supplier<Map<String, LoadBoard.Load>> local = Map::of;
+    private Dispatcher dispatcher;
+    private long timer = -1;
+
+    public LoadReports(NatsClient nats, GatewayPeers peers, Vertx vertx, GatewayConfig config) {
+        this.nats = nats;
+        this.peers = peers;
+        this.vertx = vertx;
+        this.config = config;
+        this.board = new LoadBoard(3 * config.scaleInterval().toMillis() + 1000);
+    }
+
+    /** Starts reporting this replica's load, as the supplier gives it, and listening to the others. */
+    public synchronized void start(Supplier<Map<String, LoadBoard.Load>> load) {
+        this.local = load;
+        timer = vertx.setPeriodic(config.scaleInterval().toMillis(), t -> publish());
+        nats.onConnected(this::subscribe);
+    }
+
+    private synchronized void subscribe() {
+        try {
+            if (dispatcher == null) {
+                dispatcher = nats.connection().createDispatcher(m -> receive(new String(m.getData(), StandardCharsets.UTF_8)));
+                dispatcher.subscribe(SUBJECT);
+            }
+        } catch (Exception e) {
+            LOG.warnf("cannot listen to the other gateways' load: %s", e.getMessage());
+        }
+    }
+
+    private void publish() {
+        if (peers.view().count() < 2 || !nats.connected()) {
+            return;
+        }
+        JsonObject functions = new JsonObject();
+        local.get().forEach((fn, l) -> functions.put(fn, new JsonObject().put("running", l.running()).put("held", l.held())
+                .put("lastActivity", l.lastActivityMillis())));
+        try {
+            nats.connection().publish(SUBJECT, new JsonObject().put("replica", self()).put("functions", functions).encode()
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            LOG.debugf("load report not sent: %s", e.getMessage());
+        }
+    }
+
+    void receive(String json) {
+        try {
+            JsonObject o = new JsonObject(json);
+            String replica = o.getString("replica");
+            if (replica == null || replica.equals(self())) {
+                return;
+            }
+            Map<String, LoadBoard.Load> functions = new HashMap<>();
+            o.getJsonObject("functions", new JsonObject()).forEach(e -> {
+                JsonObject l = (JsonObject) e.getValue();
+                functions.put(e.getKey(), new LoadBoard.Load(l.getInteger("running", 0), l.getInteger("held", 0),
+                        l.getLong("lastActivity", 0L)));
+            });
+            board.report(replica, functions, System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            LOG.warnf("ignoring a malformed load report: %s", e.getMessage());
+        }
+    }
+
+    /** The other ready replicas' work on a function. */
+    public LoadBoard.Load others(String function) {
+        return board.of(function, others(), System.currentTimeMillis());
+    }
+
+    /** Whether the leader sees every other ready replica's work, and so may scale down. */
+    public boolean complete() {
+        return board.complete(others(), System.currentTimeMillis());
+    }
+
+    private Set<String> others() {
+        Set<String> s = new HashSet<>(peers.view().replicas());
+        s.remove(self());
+        return s;
+    }
+
+    private String self() {
+        return peers.view().replicas().get(peers.view().index());
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        vertx.cancelTimer(timer);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.lambkin.gateway.peers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.lambkin.gateway.limit.LimitShare;
+
+class SplitLimitsTest {
+    @Test
+    void sharesAddUpToTheLimitExactlyForAnyNumberOfReplicas() {
+        for (int limit = 0; limit <= 40; limit++) {
+            for (int n = 1; n <= 5; n++) {
+                int sum = 0;
+                for (int i = 0; i < n; i++) {
+                    int share = LimitShare.of(limit, n, i, "ns/fn-" + limit);
+                    assertTrue(share == limit / n || share == limit / n + 1, "each share is floor or floor + 1");
+                    sum += share;
+                }
+                assertEquals(limit, sum, limit + " split " + n + " ways");
+            }
+        }
+        assertEquals(7, LimitShare.of(7, 1, 0, "x"), "one replica takes all");
+    }
+
+    @Test
+    void smallReservationsLandOnDifferentReplicasForDifferentFunctions() {
+        Set<Integer> holders = new HashSet<>();
+        for (int f = 0; f < 20; f++) {
+            for (int i = 0; i < 3; i++) {
+                if (LimitShare.of(1, 3, i, "ns/fn-" + f) == 1) {
+                    holders.add(i);
+                }
+            }
+        }
+        assertEquals(Set.of(0, 1, 2), holders);
+        assertThrows(IllegalArgumentException.class, () -> LimitShare.of(1, 2, 2, null));
+    }
+
+    @Test
+    void theLeaderSumsFreshReportsAndScalesDownOnlyWhenItHearsEveryone() {
+        LoadBoard board = new LoadBoard(3000);
+        board.report("gw-b", Map.of("ns/a", new LoadBoard.Load(2, 1, 1000)), 10_000);
+        board.report("gw-c", Map.of("ns/a", new LoadBoard.Load(3, 0, 5000)), 11_000);
+        LoadBoard.Load a = board.of("ns/a", Set.of("gw-b", "gw-c"), 12_000);
+        assertEquals(new LoadBoard.Load(5, 1, 5000), a);
+        assertEquals(new LoadBoard.Load(0, 0, 0), board.of("ns/other", Set.of("gw-b", "gw-c"), 12_000));
+        assertTrue(board.complete(Set.of("gw-b", "gw-c"), 12_000));
+        // gw-b went quiet: its old work no longer counts, and nobody may scale down blind
+        assertEquals(new LoadBoard.Load(3, 0, 5000), board.of("ns/a", Set.of("gw-b", "gw-c"), 13_500));
+        assertFalse(board.complete(Set.of("gw-b", "gw-c"), 13_500));
+        assertFalse(board.complete(Set.of("gw-d"), 12_000), "a replica that never reported");
+        assertTrue(board.complete(Set.of(), 12_000), "alone: nothing to wait for");
+    }
+}
