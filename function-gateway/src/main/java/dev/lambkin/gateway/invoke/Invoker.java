@@ -9,6 +9,7 @@ import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.gateway.activate.Activator;
 import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 import dev.lambkin.gateway.proxy.FunctionProxy;
+import dev.lambkin.gateway.record.ColdStartCounter;
 import dev.lambkin.gateway.record.InvocationMetrics;
 import dev.lambkin.gateway.record.InvocationReport;
 import dev.lambkin.gateway.record.InvocationTracing;
@@ -37,11 +38,13 @@ public class Invoker {
     private final ScaleController scaler;
     private final InvocationMetrics metrics;
     private final InvocationTracing tracing;
+    private final ColdStartCounter coldStarts;
     private volatile Runnable onRelease = () -> {
     };
 
     public Invoker(ConcurrencyLimiter limiter, Activator activator, FunctionProxy proxy, ScaleController scaler,
-            InvocationMetrics metrics, InvocationTracing tracing) {
+            InvocationMetrics metrics, InvocationTracing tracing, ColdStartCounter coldStarts) {
+        this.coldStarts = coldStarts;
         this.limiter = limiter;
         this.activator = activator;
         this.proxy = proxy;
@@ -68,6 +71,9 @@ public class Invoker {
         scaler.touch(key);
         var instance = activator.instance(key, FunctionDefaults.perInstance(fn.getSpec()), deadline);
         boolean cold = !instance.isComplete(); // it had to wait for an instance
+        if (cold) {
+            coldStarts.count(key);
+        }
         return instance.recover(noInstance -> {
             finish(key, permit, null);
             return Future.failedFuture(recordFailure(inv, start, span, cold, noInstance, "NoInstance"));

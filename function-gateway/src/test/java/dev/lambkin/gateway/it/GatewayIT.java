@@ -89,6 +89,11 @@ class GatewayIT {
         assertTrue(metrics.contains("lambkin_invocation_errors_total{function=\"hello\",kind=\"Handled\",namespace=\""
                 + cluster.namespace() + "\"} 1.0"), metrics);
         assertTrue(metrics.contains("lambkin_cold_starts_seconds_count{" + labels + "} 1.0"), metrics);
+        // and in the Function's status, where kubectl shows it
+        TestCluster.await(Duration.ofSeconds(20)).until(() -> {
+            var st = cluster.client().resources(Function.class).inNamespace(cluster.namespace()).withName("hello").get().getStatus();
+            return st != null && Long.valueOf(1).equals(st.coldStarts);
+        });
     }
 
     @Test

@@ -98,6 +98,9 @@ public class FunctionReconciler implements Reconciler<Function> {
             return UpdateControl.noUpdate();
         }
         LOG.debugf("status of %s/%s changed", ns, fn.getMetadata().getName());
+        // coldStarts is the gateway's field (it counts them): compared above, never applied by the operator, so
+        // its value as read here can never overwrite a newer count
+        next.coldStarts = null;
         return UpdateControl.patchStatus(StatusPatch.of(fn, new Function(), next));
     }
 

@@ -36,6 +36,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         jsonPath = ".spec.scaling.minInstances", priority = 1)
 @AdditionalPrinterColumn(name = "Max", type = AdditionalPrinterColumn.Type.INTEGER,
         jsonPath = ".spec.scaling.maxInstances", priority = 1)
+@AdditionalPrinterColumn(name = "Cold Starts", type = AdditionalPrinterColumn.Type.INTEGER, jsonPath = ".status.coldStarts",
+        priority = 1)
 @AdditionalPrinterColumn(name = "Image", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".spec.image",
         priority = 1)
 @AdditionalPrinterColumn(name = "URL", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.url")

@@ -67,7 +67,7 @@ class CrdGenerationTest {
         JsonNode crd = YAML.readTree(generate(Path.of("target/crds-order")).get("functions.lambkin.dev.yaml"));
         List<String> names = new ArrayList<>();
         crd.at("/spec/versions/0/additionalPrinterColumns").forEach(c -> names.add(c.get("name").asText()));
-        assertEquals(List.of("Ready", "Reason", "Replicas", "Min", "Max", "Image", "URL", "Age"), names);
+        assertEquals(List.of("Ready", "Reason", "Replicas", "Min", "Max", "Cold Starts", "Image", "URL", "Age"), names);
         assertTrue(crd.at("/spec/versions/0/subresources/status").isObject(), "status subresource");
         assertTrue(crd.at("/spec/versions/0/subresources/scale").isMissingNode(), "no scale subresource: the gateway scales the Deployment");
     }
