@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambkin.api.streams.StreamNames;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.FunctionDefaults;
+import dev.lambkin.gateway.Draining;
 import dev.lambkin.gateway.GatewayConfig;
 import dev.lambkin.gateway.invoke.Invocation;
 import dev.lambkin.gateway.invoke.InvokeError;
@@ -61,6 +62,7 @@ public class AsyncWorkers {
     private final RetryPolicy policy;
     private final Vertx vertx;
     private final ObjectMapper json;
+    private final Draining draining;
     private final Map<FunctionKey, MessageConsumer> consumers = new ConcurrentHashMap<>();
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private Context context;
@@ -68,7 +70,9 @@ public class AsyncWorkers {
     private volatile boolean stopping;
 
     public AsyncWorkers(NatsClient nats, EventQueue queue, FunctionCatalog catalog, PermitQueue permits, Invoker invoker,
-            DeadLetters deadLetters, AsyncMetrics metrics, GatewayConfig config, Vertx vertx, ObjectMapper json) {
+            DeadLetters deadLetters, AsyncMetrics metrics, GatewayConfig config, Vertx vertx, ObjectMapper json,
+            Draining draining) {
+        this.draining = draining;
         this.nats = nats;
         this.queue = queue;
         this.catalog = catalog;
@@ -84,6 +88,7 @@ public class AsyncWorkers {
     }
 
     void start(@Observes StartupEvent e) {
+        draining.onDrain(this::drain);
         invoker.onRelease(permits::released);
         context = vertx.getOrCreateContext();
         nats.onConnected(() -> blocking.execute(() -> {
@@ -94,11 +99,16 @@ public class AsyncWorkers {
         timer = vertx.setPeriodic(2000, t -> blocking.execute(this::sync));
     }
 
-    /** Before the connection closes: stop taking events; those in hand are finished or delivered again. */
-    void stop(@Observes @Priority(1) ShutdownEvent e) {
+    /** Draining: take no more events (other replicas will); those in hand are finished or delivered again. */
+    private void drain() {
         stopping = true;
         vertx.cancelTimer(timer);
         consumers.values().forEach(MessageConsumer::stop);
+    }
+
+    /** Before the connection closes. */
+    void stop(@Observes @Priority(1) ShutdownEvent e) {
+        drain();
         blocking.shutdownNow();
     }
 

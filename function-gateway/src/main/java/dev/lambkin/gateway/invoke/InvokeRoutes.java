@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonParser;
 
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.Names;
+import dev.lambkin.gateway.Draining;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.AsyncMetrics;
 import dev.lambkin.gateway.async.EventQueue;
@@ -17,7 +18,6 @@ import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 import dev.lambkin.gateway.record.InvocationMetrics;
 import dev.lambkin.gateway.route.FunctionCatalog;
 import dev.lambkin.gateway.route.FunctionKey;
-import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -51,10 +51,11 @@ public class InvokeRoutes {
     private final EventQueue events;
     private final InvocationMetrics metrics;
     private final AsyncMetrics asyncMetrics;
-    private volatile boolean draining;
+    private final Draining draining;
 
     public InvokeRoutes(FunctionCatalog catalog, ConcurrencyLimiter limiter, Invoker invoker, EventQueue events,
-            InvocationMetrics metrics, AsyncMetrics asyncMetrics) {
+            InvocationMetrics metrics, AsyncMetrics asyncMetrics, Draining draining) {
+        this.draining = draining;
         this.catalog = catalog;
         this.limiter = limiter;
         this.invoker = invoker;
@@ -72,12 +73,10 @@ public class InvokeRoutes {
                 "invoke a function with POST, not " + ctx.request().method())));
     }
 
-    void drain(@Observes ShutdownEvent e) {
-        draining = true;
-    }
+
 
     private void invoke(RoutingContext ctx) {
-        if (draining) {
+        if (draining.draining()) {
             fail(ctx, InvokeError.draining());
             return;
         }

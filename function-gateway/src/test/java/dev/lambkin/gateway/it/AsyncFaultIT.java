@@ -29,7 +29,8 @@ import io.vertx.core.json.JsonObject;
  * Nothing accepted is lost when processes die: the gateway (its own process here) is killed with SIGKILL while
  * 1,000 events are in flight and started again; then the NATS server is killed and restarted under load. Every
  * event answered 202 must reach the function (it records the request ids it saw); duplicates are allowed and
- * counted. This class has its own NATS server, gateway and operator, so killing them touches no other test.
+ * counted. And a gateway stopped the polite way (SIGTERM) drains: calls in flight finish, new ones get 503. This
+ * class has its own NATS server, gateway and operator, so stopping them touches no other test.
  */
 @WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
 class AsyncFaultIT {
@@ -160,5 +161,28 @@ class AsyncFaultIT {
             nats.start();
         });
         assertAllDelivered(cluster, "survivor", run, "NATS kill -9 and restart");
+    }
+
+    @Test
+    void aGatewayStoppedWithSigtermFinishesCallsInFlightAndRefusesNewOnes(TestCluster cluster) throws Exception {
+        recorder(cluster, "drained");
+        var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.invoke(cluster, "drained", "{\"sleepMs\": 3000}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        TestCluster.await(Duration.ofSeconds(10)).until(() -> client.seen(cluster, "drained").size() >= 2); // warm-up + this
+        Thread stopping = Thread.ofVirtual().start(gateway::stop);
+        HttpResponse<String> refused = TestCluster.await(Duration.ofSeconds(5)).until(
+                () -> client.invoke(cluster, "drained", "{}"), r -> r.statusCode() == 503);
+        JsonObject body = new JsonObject(refused.body());
+        assertEquals("Draining", body.getString("reason"), refused.body());
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+        assertEquals(503, client.send("GET", "/q/health/ready", null).statusCode(), "not ready: the Service sends no more traffic");
+        assertEquals(200, inFlight.get().statusCode(), "the call in flight finished");
+        stopping.join();
+        gateway.start(); // for the other tests
     }
 }
