@@ -18,6 +18,8 @@ hack/images/build-test-images.sh --load >/dev/null
 "$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --wait --timeout 180s >/dev/null
 kubectl -n lambkin-system rollout restart deployment/lambkin-gateway deployment/lambkin-operator >/dev/null
 kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=120s >/dev/null
+# the replaced gateway drains for a while (503s) before it goes: measure the new one only
+while [ "$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-gateway -o name | wc -l)" -gt 1 ]; do sleep 1; done
 NS=lambkin-bench-gw
 kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl apply -n "$NS" -f - >/dev/null <<EOY

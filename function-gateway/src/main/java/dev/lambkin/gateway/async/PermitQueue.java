@@ -18,6 +18,8 @@ import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 public final class PermitQueue {
     private final ConcurrencyLimiter limiter;
     private final Map<String, Deque<CompletableFuture<ConcurrencyLimiter.Permit>>> waiting = new LinkedHashMap<>();
+    /** Futures in the queues (given-up ones until they are swept). */
+    private final java.util.concurrent.atomic.AtomicInteger waitingCount = new java.util.concurrent.atomic.AtomicInteger();
 
     public PermitQueue(ConcurrencyLimiter limiter) {
         this.limiter = limiter;
@@ -25,10 +27,13 @@ public final class PermitQueue {
 
     /** A permit at once when the limits allow it, else later, in turn. */
     public synchronized CompletableFuture<ConcurrencyLimiter.Permit> acquire(String function) {
+        // counted before trying, so a release racing with a refusal below sees a waiter and grants after it queued
+        waitingCount.incrementAndGet();
         Deque<CompletableFuture<ConcurrencyLimiter.Permit>> queue = waiting.get(function);
         if (queue == null || queue.isEmpty()) {
             // nobody of this function is ahead
             if (limiter.tryAcquire(function) instanceof ConcurrencyLimiter.Permit p) {
+                waitingCount.decrementAndGet();
                 return CompletableFuture.completedFuture(p);
             }
         }
@@ -37,8 +42,14 @@ public final class PermitQueue {
         return f;
     }
 
-    /** A slot may be free: grant it to the events waiting longest. */
-    public synchronized void released() {
+    /** A slot may be free: grant it to the events waiting longest. Cheap when nobody waits (every sync call). */
+    public void released() {
+        if (waitingCount.get() > 0) {
+            grant();
+        }
+    }
+
+    private synchronized void grant() {
         Iterator<Map.Entry<String, Deque<CompletableFuture<ConcurrencyLimiter.Permit>>>> functions = waiting.entrySet().iterator();
         while (functions.hasNext()) {
             var entry = functions.next();
@@ -46,11 +57,13 @@ public final class PermitQueue {
             while (!queue.isEmpty()) {
                 if (queue.peek().isDone()) { // gave up waiting
                     queue.poll();
+                    waitingCount.decrementAndGet();
                     continue;
                 }
                 if (!(limiter.tryAcquire(entry.getKey()) instanceof ConcurrencyLimiter.Permit p)) {
                     break;
                 }
+                waitingCount.decrementAndGet();
                 if (!queue.poll().complete(p)) {
                     limiter.release(p);
                 }

@@ -2,7 +2,6 @@ package dev.lambkin.gateway.invoke;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -129,7 +128,7 @@ public class InvokeRoutes {
     }
 
     private void call(RoutingContext ctx, Function fn, FunctionKey key, Buffer event, ConcurrencyLimiter.Permit permit) {
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RequestIds.next();
         Invocation inv = new Invocation(key, fn, event, requestId, "RequestResponse", 1,
                 ctx.request().getHeader("traceparent"), ctx.request().getHeader("Lambkin-Log-Type"));
         invoker.invoke(inv, permit).onComplete(done -> {
@@ -154,7 +153,7 @@ public class InvokeRoutes {
 
     /** Event: 202 with the request id once JetStream has stored the event; 503 when it could not be stored. */
     private void accept(RoutingContext ctx, FunctionKey key, Buffer event) {
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RequestIds.next();
         AsyncEvent accepted = AsyncEvent.accepted(requestId, key, event.getBytes(), Instant.now(),
                 ctx.request().getHeader("traceparent"));
         var vertxContext = ctx.vertx().getOrCreateContext();

@@ -132,9 +132,25 @@ public class Invoker {
         onRelease.run();
     }
 
+    /** A Function object (compared by identity: the informer replaces it on change) and its memory size. */
+    private record MemorySize(Function of, long mib) {
+    }
+
+    private final Map<FunctionKey, MemorySize> memorySizes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Parsed from the Function's Quantity once per version of it, not on every invocation. */
+    private long memorySize(FunctionKey key, Function fn) {
+        MemorySize cached = memorySizes.get(key);
+        if (cached == null || cached.of() != fn) {
+            cached = new MemorySize(fn, FunctionDefaults.memorySizeMiB(fn.getSpec()).orElse(0L));
+            memorySizes.put(key, cached);
+        }
+        return cached.mib();
+    }
+
     /** initMs: how long the request waited for an instance to start, on a cold start; null otherwise. */
-    private static void report(Invocation inv, long start, String maxMemory, Double initMs, String outcome) {
-        long memorySize = FunctionDefaults.memorySizeMiB(inv.function().getSpec()).orElse(0L);
+    private void report(Invocation inv, long start, String maxMemory, Double initMs, String outcome) {
+        long memorySize = memorySize(inv.key(), inv.function());
         Long used = null;
         try {
             used = maxMemory == null ? null : Long.parseLong(maxMemory);

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -27,25 +28,38 @@ public class NatsClient {
     private final NatsConfig config;
     private final CopyOnWriteArrayList<Runnable> onConnected = new CopyOnWriteArrayList<>();
     private volatile Connection connection;
+    private volatile ConnectionListener.Events lastEvent;
 
     public NatsClient(NatsConfig config) {
         this.config = config;
     }
 
-    void start(@Observes StartupEvent e) throws IOException, InterruptedException {
+    void start(@Observes StartupEvent e) throws InterruptedException {
         Options.Builder options = Options.builder().server(config.url()).connectionName("lambkin-gateway")
                 .maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).connectionTimeout(Duration.ofSeconds(3))
                     // a connection that stops answering (a server killed and replaced) is noticed in seconds, not minutes
                     .pingInterval(Duration.ofSeconds(5)).maxPingsOut(2)
+                // a NATS that is down is one line per state change, not a stack trace per reconnect attempt
+                .errorListener(new ErrorListener() {
+                    @Override
+                    public void exceptionOccurred(Connection conn, Exception exp) {
+                        LOG.debugf("NATS %s: %s", config.url(), exp.toString());
+                    }
+                })
                 .connectionListener((conn, type) -> {
-                    LOG.infof("NATS %s: %s", config.url(), type);
+                    if (type != lastEvent) { // not once per reconnect attempt
+                        LOG.infof("NATS %s: %s", config.url(), type);
+                    }
+                    lastEvent = type;
+                    connection = conn;
                     if (type == ConnectionListener.Events.CONNECTED || type == ConnectionListener.Events.RECONNECTED
                             || type == ConnectionListener.Events.RESUBSCRIBED) {
                         onConnected.forEach(Runnable::run);
                     }
                 });
         config.credentials().ifPresent(path -> options.authHandler(Nats.credentials(path)));
-        connection = Nats.connectReconnectOnConnect(options.build());
+        // in the background: the synchronous path must never wait for NATS, at start-up or later
+        Nats.connectAsynchronously(options.build(), true);
     }
 
     /** Runs each time the connection is (re)established, e.g. to make sure the streams exist. */

@@ -1,6 +1,7 @@
 package dev.lambkin.gateway.record;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,6 +25,7 @@ public class InvocationMetrics {
     private final ConcurrencyLimiter limiter;
     private final Activator activator;
     private final Set<FunctionKey> gauged = ConcurrentHashMap.newKeySet();
+    private final Map<FunctionKey, Meters> meters = new ConcurrentHashMap<>();
 
     public InvocationMetrics(MeterRegistry registry, ConcurrencyLimiter limiter, Activator activator) {
         this.registry = registry;
@@ -33,27 +35,46 @@ public class InvocationMetrics {
 
     /** One finished invocation; errorKind is Handled, Unhandled, Timeout, StartFailed… or null on success. */
     public void invoked(FunctionKey key, String outcome, String errorKind, Duration duration, Duration coldStart) {
-        gauges(key);
-        Counter.builder("lambkin.invocations").description("Invocations by outcome")
-                .tags("namespace", key.namespace(), "function", key.name(), "outcome", outcome).register(registry).increment();
+        Meters m = meters(key);
+        ("success".equals(outcome) ? m.success : m.error).increment();
         if (errorKind != null) {
-            Counter.builder("lambkin.invocation.errors").description("Failed invocations by kind")
-                    .tags("namespace", key.namespace(), "function", key.name(), "kind", errorKind).register(registry)
-                    .increment();
+            m.errors.computeIfAbsent(errorKind, kind -> Counter.builder("lambkin.invocation.errors")
+                    .description("Failed invocations by kind")
+                    .tags("namespace", key.namespace(), "function", key.name(), "kind", kind).register(registry)).increment();
         }
-        Timer.builder("lambkin.invocation.duration").description("Invocation duration as the caller saw it")
-                .publishPercentileHistogram().tags("namespace", key.namespace(), "function", key.name())
-                .register(registry).record(duration);
+        m.duration.record(duration);
         if (coldStart != null) {
-            Timer.builder("lambkin.cold.starts").description("Invocations that waited for an instance to start, and how long")
-                    .tags("namespace", key.namespace(), "function", key.name()).register(registry).record(coldStart);
+            m.coldStarts.record(coldStart);
         }
     }
 
     public void throttled(FunctionKey key, String reason) {
-        gauges(key);
-        Counter.builder("lambkin.throttles").description("Invocations refused with 429, by reason")
-                .tags("namespace", key.namespace(), "function", key.name(), "reason", reason).register(registry).increment();
+        meters(key).throttles.computeIfAbsent(reason, r -> Counter.builder("lambkin.throttles")
+                .description("Invocations refused with 429, by reason")
+                .tags("namespace", key.namespace(), "function", key.name(), "reason", r).register(registry)).increment();
+    }
+
+    /** A function's meters, registered once: looking them up by name and tags on every invocation costs. */
+    private record Meters(Counter success, Counter error, Timer duration, Timer coldStarts, Map<String, Counter> errors,
+            Map<String, Counter> throttles) {
+    }
+
+    private Counter invocations(FunctionKey k, String outcome) {
+        return Counter.builder("lambkin.invocations").description("Invocations by outcome")
+                .tags("namespace", k.namespace(), "function", k.name(), "outcome", outcome).register(registry);
+    }
+
+    private Meters meters(FunctionKey key) {
+        Meters m = meters.get(key);
+        return m != null ? m : meters.computeIfAbsent(key, k -> {
+            gauges(k);
+            return new Meters(invocations(k, "success"), invocations(k, "error"),
+                    Timer.builder("lambkin.invocation.duration").description("Invocation duration as the caller saw it")
+                            .publishPercentileHistogram().tags("namespace", k.namespace(), "function", k.name()).register(registry),
+                    Timer.builder("lambkin.cold.starts").description("Invocations that waited for an instance to start, and how long")
+                            .tags("namespace", k.namespace(), "function", k.name()).register(registry),
+                    new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        });
     }
 
     private void gauges(FunctionKey key) {

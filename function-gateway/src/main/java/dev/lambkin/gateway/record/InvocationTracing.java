@@ -3,6 +3,9 @@ package dev.lambkin.gateway.record;
 import java.util.Map;
 
 import dev.lambkin.gateway.route.FunctionKey;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -20,8 +23,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class InvocationTracing {
     private final Tracer tracer;
 
-    public InvocationTracing(Tracer tracer) {
-        this.tracer = tracer;
+    /**
+     * With the SDK disabled (no collector) the spans are not made at all: Quarkus 3.27 still hands out a working
+     * tracer then, and a span per invocation that nobody exports is pure cost on the invoke path.
+     */
+    public InvocationTracing(Tracer tracer,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean sdkDisabled) {
+        this.tracer = sdkDisabled ? OpenTelemetry.noop().getTracer("lambkin-gateway") : tracer;
     }
 
     /**
