@@ -134,6 +134,11 @@ class GatewayReplicasIT {
     @Test
     void eitherReplicaStartsAFunctionFromZeroAndTheLeaderLetsItGoWhenIdle(TestCluster cluster) throws Exception {
         TestCluster.await(READY).until(() -> gateways(cluster).size() == 2 && leader(cluster) != null);
+        // the holder keeps renewing its Lease (it would lose it otherwise, and nobody would scale down)
+        var renewed = cluster.client().leases().inNamespace(cluster.namespace()).withName("lambkin-gateway").get().getSpec()
+                .getRenewTime();
+        TestCluster.await(Duration.ofSeconds(15)).until(() -> !renewed.equals(cluster.client().leases()
+                .inNamespace(cluster.namespace()).withName("lambkin-gateway").get().getSpec().getRenewTime()));
         function(cluster, "napper", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {idleSeconds: 5}");
         Pod follower = gateways(cluster).stream().filter(p -> !p.getMetadata().getName().equals(leader(cluster))).findFirst()
                 .orElseThrow();
