@@ -174,6 +174,33 @@ class AsyncIT {
     }
 
     @Test
+    void aQueuesSinkFunctionReceivesEachDeadLetter(TestCluster cluster) throws Exception {
+        Gateway.function(cluster, "auditor", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {idleSeconds: 600}");
+        cluster.client().resource(cluster.load("""
+                apiVersion: lambkin.dev/v1alpha1
+                kind: DeadLetterQueue
+                metadata: {name: audited}
+                spec: {sink: {function: auditor}}
+                """, DeadLetterQueue.class)).create();
+        TestCluster.await(Gateway.START).until(() -> {
+            DeadLetterQueue q = cluster.client().resources(DeadLetterQueue.class).inNamespace(cluster.namespace())
+                    .withName("audited").get();
+            return q.getStatus() != null && q.getStatus().conditions.stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        });
+        Gateway.function(cluster, "doomed", """
+                image: lambkin.local/netcheck:dev
+                args: [serve]
+                env: [{name: NETCHECK_FAIL, value: "1"}]
+                async: {maxRetries: 0, deadLetterQueue: audited}""");
+        assertEquals(202, gateway.invoke(cluster, "doomed", "{\"n\": 1}", EVENT, "Event").statusCode());
+        // the dead letter is kept in the queue and sent on to the sink Function as an event of its own
+        TestCluster.await(Gateway.START).until(() -> dlq(cluster, "audited", "").getInteger("total") == 1);
+        TestCluster.await(Gateway.START).until(() -> gateway.seen(cluster, "auditor").size() == 1);
+        assertEquals("1", gateway.seen(cluster, "auditor").getJsonObject(0).getString("attempt"));
+    }
+
+    @Test
     void badAsyncAndQueueRequestsGetClearErrors(TestCluster cluster) throws Exception {
         Gateway.function(cluster, "small", "image: lambkin.local/netcheck:dev\nargs: [serve]");
         var tooBig = gateway.invoke(cluster, "small", "\"" + "x".repeat(1024 * 1024) + "\"", EVENT, "Event");
