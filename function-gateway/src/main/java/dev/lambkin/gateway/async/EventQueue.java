@@ -79,7 +79,9 @@ public class EventQueue {
         nats.management().addOrUpdateConsumer(StreamNames.EVENTS_STREAM, ConsumerConfiguration.builder()
                 .durable(name).filterSubject(StreamNames.eventSubject(key.namespace(), key.name()))
                 .ackPolicy(AckPolicy.Explicit).ackWait(config.ackWait()).maxDeliver(-1)
-                .deliverPolicy(DeliverPolicy.All).maxAckPending(config.maxPendingPerFunction()).build());
+                .deliverPolicy(DeliverPolicy.All).maxAckPending(config.maxPendingPerFunction())
+                // the consumer of a deleted Function goes once nobody has bound it for as long as events live
+                .inactiveThreshold(config.streamMaxAge()).build());
         return name;
     }
 

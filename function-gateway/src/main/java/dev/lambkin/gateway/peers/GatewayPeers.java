@@ -46,6 +46,7 @@ public class GatewayPeers {
     private volatile View view;
     private volatile boolean leader;
     private volatile boolean stopping;
+    private volatile java.util.concurrent.CompletableFuture<?> campaign;
     private SharedIndexInformer<Pod> pods;
 
     public GatewayPeers(KubernetesClient client, GatewayConfig config) {
@@ -73,6 +74,10 @@ public class GatewayPeers {
 
     void stop(@Observes ShutdownEvent e) {
         stopping = true;
+        var running = campaign;
+        if (running != null) {
+            running.cancel(true); // releases the Lease (releaseOnCancel): the next leader need not wait it out
+        }
         election.shutdownNow();
         if (pods != null) {
             pods.close();
@@ -118,15 +123,15 @@ public class GatewayPeers {
         String self = config.podName().orElseThrow();
         while (!stopping) {
             try {
-                client.leaderElector().withConfig(new LeaderElectionConfigBuilder().withName(config.lease())
+                campaign = client.leaderElector().withConfig(new LeaderElectionConfigBuilder().withName(config.lease())
                         .withLock(new LeaseLock(config.namespace().get(), config.lease(), self))
                         .withLeaseDuration(Duration.ofSeconds(15)).withRenewDeadline(Duration.ofSeconds(10))
                         .withRetryPeriod(Duration.ofSeconds(2)).withReleaseOnCancel(true)
                         .withLeaderCallbacks(new LeaderCallbacks(() -> setLeader(true), () -> setLeader(false), id -> {
-                        })).build()).build().start().get();
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
+                        })).build()).build().start();
+                campaign.get();
+            } catch (InterruptedException | java.util.concurrent.CancellationException ex) {
+                return; // shutting down
             } catch (Exception ex) {
                 LOG.warnf("leader election: %s; trying again", ex.getMessage());
             }
