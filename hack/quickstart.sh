@@ -38,3 +38,4 @@ echo
 log "done in $((SECONDS - t0))s"
 echo "Cluster: export KUBECONFIG=$KUBECONFIG PATH=$BIN:\$PATH"
 echo "Try:     kubectl explain function.spec.concurrency; kubectl describe fn hello -n lambkin-demo"
+echo "         examples/async/run.sh   (an event, a failure retried and dead-lettered, then redriven)"
