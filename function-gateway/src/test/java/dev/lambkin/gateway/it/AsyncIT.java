@@ -47,12 +47,17 @@ class AsyncIT {
     }
 
     void queue(TestCluster cluster, String name) {
+        queue(cluster, name, "{}");
+    }
+
+    /** A DeadLetterQueue with the given spec (flow YAML), once Ready: its stream exists. */
+    void queue(TestCluster cluster, String name, String spec) {
         cluster.client().resource(cluster.load("""
                 apiVersion: lambkin.dev/v1alpha1
                 kind: DeadLetterQueue
                 metadata: {name: %s}
-                spec: {}
-                """.formatted(name), DeadLetterQueue.class)).create();
+                spec: %s
+                """.formatted(name, spec), DeadLetterQueue.class)).create();
         TestCluster.await(Gateway.START).until(() -> {
             DeadLetterQueue q = cluster.client().resources(DeadLetterQueue.class).inNamespace(cluster.namespace()).withName(name).get();
             return q.getStatus() != null && q.getStatus().conditions.stream()
@@ -176,18 +181,7 @@ class AsyncIT {
     @Test
     void aQueuesSinkFunctionReceivesEachDeadLetter(TestCluster cluster) throws Exception {
         Gateway.function(cluster, "auditor", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {idleSeconds: 600}");
-        cluster.client().resource(cluster.load("""
-                apiVersion: lambkin.dev/v1alpha1
-                kind: DeadLetterQueue
-                metadata: {name: audited}
-                spec: {sink: {function: auditor}}
-                """, DeadLetterQueue.class)).create();
-        TestCluster.await(Gateway.START).until(() -> {
-            DeadLetterQueue q = cluster.client().resources(DeadLetterQueue.class).inNamespace(cluster.namespace())
-                    .withName("audited").get();
-            return q.getStatus() != null && q.getStatus().conditions.stream()
-                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-        });
+        queue(cluster, "audited", "{sink: {function: auditor}}");
         Gateway.function(cluster, "doomed", """
                 image: lambkin.local/netcheck:dev
                 args: [serve]

@@ -48,6 +48,10 @@ final class Gateway {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    static int replicas(TestCluster cluster, String name) {
+        return cluster.client().apps().deployments().inNamespace(cluster.namespace()).withName(name).get().getSpec().getReplicas();
+    }
+
     /** IPs of the function's running pods. */
     static List<String> podIps(TestCluster cluster, String name) {
         return cluster.client().pods().inNamespace(cluster.namespace()).withLabel("lambkin.dev/function", name).list()

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.lambkin.api.v1alpha1.Function;
@@ -28,61 +28,37 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTestResource(NatsServerResource.class)
 @WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
 class GatewayIT {
-    static final Duration START = Duration.ofSeconds(90);
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
+    Gateway gateway;
 
-    void function(TestCluster cluster, String name, String spec) {
-        cluster.client().resource(cluster.load("""
-                apiVersion: lambkin.dev/v1alpha1
-                kind: Function
-                metadata: {name: %s}
-                spec:
-                %s
-                """.formatted(name, spec.indent(2)), Function.class)).create();
-        // the gateway knows it once its Deployment exists
-        TestCluster.await(START).until(() -> cluster.client().apps().deployments().inNamespace(cluster.namespace())
-                .withName(name).get() != null);
-    }
-
-    HttpResponse<String> invoke(TestCluster cluster, String name, String body, String... headers) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/functions/" + cluster.namespace() + "/" + name))
-                .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(body));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    int replicas(TestCluster cluster, String name) {
-        return cluster.client().apps().deployments().inNamespace(cluster.namespace()).withName(name).get().getSpec().getReplicas();
+    @BeforeEach
+    void setUp() {
+        gateway = new Gateway(port);
     }
 
     @Test
     void coldInvokeFromZeroThenWarm(TestCluster cluster) throws Exception {
-        function(cluster, "hello", "image: lambkin.local/hello-java:dev\nresources: {limits: {memory: 256Mi}}\ntimeoutSeconds: 10");
-        assertEquals(0, replicas(cluster, "hello"), "starts at zero");
-        var cold = invoke(cluster, "hello", "{\"name\":\"Ada\"}");
+        Gateway.function(cluster, "hello", "image: lambkin.local/hello-java:dev\nresources: {limits: {memory: 256Mi}}\ntimeoutSeconds: 10");
+        assertEquals(0, Gateway.replicas(cluster, "hello"), "starts at zero");
+        var cold = gateway.invoke(cluster, "hello", "{\"name\":\"Ada\"}");
         assertEquals(200, cold.statusCode(), cold.body());
         assertEquals("Hello, Ada!", new JsonObject(cold.body()).getString("message"));
         String pod = cold.headers().firstValue("Lambkin-Executed-Instance").orElseThrow();
         assertTrue(pod.startsWith("hello-"), pod);
         assertTrue(cold.headers().firstValue("Lambkin-Request-Id").isPresent());
-        assertEquals(1, replicas(cluster, "hello"), "scaled 0 -> 1 through the scale subresource");
-        var warm = invoke(cluster, "hello", "{\"name\":\"Grace\"}", "Lambkin-Log-Type", "Tail");
+        assertEquals(1, Gateway.replicas(cluster, "hello"), "scaled 0 -> 1 through the scale subresource");
+        var warm = gateway.invoke(cluster, "hello", "{\"name\":\"Grace\"}", "Lambkin-Log-Type", "Tail");
         assertEquals(200, warm.statusCode());
         assertEquals(pod, warm.headers().firstValue("Lambkin-Executed-Instance").orElseThrow(), "the warm instance");
         String log = new String(java.util.Base64.getDecoder().decode(warm.headers().firstValue("Lambkin-Log-Result").orElseThrow()));
         assertTrue(log.contains("greeting Grace"), log);
-        var handled = invoke(cluster, "hello", "{}");
+        var handled = gateway.invoke(cluster, "hello", "{}");
         assertEquals(200, handled.statusCode());
         assertEquals("Handled", handled.headers().firstValue("Lambkin-Function-Error").orElseThrow());
         assertEquals("MissingName", new JsonObject(handled.body()).getString("errorType"));
 
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = gateway.send("GET", "/q/metrics", null).body();
         String labels = "function=\"hello\",namespace=\"" + cluster.namespace() + "\"";
         assertTrue(metrics.contains("lambkin_invocations_total{" + labels + ",outcome=\"success\"} 2.0"), metrics);
         assertTrue(metrics.contains("lambkin_invocations_total{" + labels + ",outcome=\"error\"} 1.0"), metrics);
@@ -98,16 +74,16 @@ class GatewayIT {
 
     @Test
     void idleFunctionsScaleToZero(TestCluster cluster) throws Exception {
-        function(cluster, "napper", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {idleSeconds: 2}");
+        Gateway.function(cluster, "napper", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {idleSeconds: 2}");
         String callerTrace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        var traced = invoke(cluster, "napper", "{}", "traceparent", callerTrace);
+        var traced = gateway.invoke(cluster, "napper", "{}", "traceparent", callerTrace);
         assertEquals(200, traced.statusCode());
         // the function sees the caller's trace, with the gateway's span as its parent
         String received = traced.body().replaceFirst("(?s).*traceparent=(\\S+).*", "$1");
         assertTrue(received.startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-"), traced.body());
         assertTrue(!received.equals(callerTrace), "a span of the gateway's between caller and function: " + received);
-        assertEquals(1, replicas(cluster, "napper"));
-        TestCluster.await(Duration.ofSeconds(30)).until(() -> replicas(cluster, "napper") == 0);
+        assertEquals(1, Gateway.replicas(cluster, "napper"));
+        TestCluster.await(Duration.ofSeconds(30)).until(() -> Gateway.replicas(cluster, "napper") == 0);
         TestCluster.await(Duration.ofSeconds(10)).until(() -> cluster.client().events().v1().events()
                 .inNamespace(cluster.namespace()).list().getItems().stream()
                 .filter(e -> "napper".equals(e.getRegarding().getName())).map(e -> e.getReason()).toList()
@@ -116,27 +92,27 @@ class GatewayIT {
 
     @Test
     void theFunctionsTimeoutGives504AndFreesTheSlot(TestCluster cluster) throws Exception {
-        function(cluster, "slow", "image: lambkin.local/netcheck:dev\nargs: [serve]\ntimeoutSeconds: 1\nconcurrency: {reserved: 1}");
-        var r = invoke(cluster, "slow", "{\"sleepMs\": 3000}");
+        Gateway.function(cluster, "slow", "image: lambkin.local/netcheck:dev\nargs: [serve]\ntimeoutSeconds: 1\nconcurrency: {reserved: 1}");
+        var r = gateway.invoke(cluster, "slow", "{\"sleepMs\": 3000}");
         assertEquals(504, r.statusCode(), r.body());
         assertEquals("FunctionTimeoutException", new JsonObject(r.body()).getString("type"));
         // the only reserved slot is free again at once
-        assertEquals(200, invoke(cluster, "slow", "{}").statusCode());
+        assertEquals(200, gateway.invoke(cluster, "slow", "{}").statusCode());
     }
 
     @Test
     void overTheReservationIs429WithTheReason(TestCluster cluster) throws Exception {
-        function(cluster, "single", "image: lambkin.local/netcheck:dev\nargs: [serve]\ntimeoutSeconds: 10\nconcurrency: {reserved: 1}");
-        assertEquals(200, invoke(cluster, "single", "{}").statusCode(), "warm it up");
+        Gateway.function(cluster, "single", "image: lambkin.local/netcheck:dev\nargs: [serve]\ntimeoutSeconds: 10\nconcurrency: {reserved: 1}");
+        assertEquals(200, gateway.invoke(cluster, "single", "{}").statusCode(), "warm it up");
         CompletableFuture<HttpResponse<String>> busy = CompletableFuture.supplyAsync(() -> {
             try {
-                return invoke(cluster, "single", "{\"sleepMs\": 3000}");
+                return gateway.invoke(cluster, "single", "{\"sleepMs\": 3000}");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
         HttpResponse<String> refused = TestCluster.await(Duration.ofSeconds(10)).until(
-                () -> invoke(cluster, "single", "{}"), r -> r.statusCode() == 429);
+                () -> gateway.invoke(cluster, "single", "{}"), r -> r.statusCode() == 429);
         assertEquals("ReservedFunctionConcurrentInvocationLimitExceeded", new JsonObject(refused.body()).getString("reason"));
         assertTrue(refused.headers().firstValue("Retry-After").isPresent());
         assertEquals(200, busy.get().statusCode());
@@ -144,24 +120,24 @@ class GatewayIT {
 
     @Test
     void aBurstNeverRunsMoreThanTheReservationAtOnce(TestCluster cluster) throws Exception {
-        function(cluster, "counted", """
+        Gateway.function(cluster, "counted", """
                 image: lambkin.local/netcheck:dev
                 args: [serve]
                 timeoutSeconds: 10
                 concurrency: {reserved: 5, perInstance: 50}
                 scaling: {minInstances: 1, maxInstances: 1}""");
-        String ip = TestCluster.await(START).until(() -> cluster.client().pods().inNamespace(cluster.namespace())
+        String ip = TestCluster.await(Gateway.START).until(() -> cluster.client().pods().inNamespace(cluster.namespace())
                 .withLabel("lambkin.dev/function", "counted").list().getItems().stream()
                 .filter(p -> p.getStatus().getPodIP() != null).map(p -> p.getStatus().getPodIP()).findFirst().orElse(null),
                 java.util.Objects::nonNull);
-        assertEquals(200, invoke(cluster, "counted", "{}").statusCode(), "warm");
+        assertEquals(200, gateway.invoke(cluster, "counted", "{}").statusCode(), "warm");
         int callers = 60;
         List<CompletableFuture<HttpResponse<String>>> burst = new java.util.ArrayList<>();
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < callers; i++) {
                 burst.add(CompletableFuture.supplyAsync(() -> {
                     try {
-                        return invoke(cluster, "counted", "{\"sleepMs\": 400}");
+                        return gateway.invoke(cluster, "counted", "{\"sleepMs\": 400}");
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -173,7 +149,7 @@ class GatewayIT {
         assertEquals(callers, ok + throttled, "every call either ran or was refused at once");
         assertTrue(ok >= 5 && throttled > 0, ok + " ran, " + throttled + " throttled");
         // the function counted its own concurrent executions
-        JsonObject stats = new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/stats")).build(),
+        JsonObject stats = new JsonObject(gateway.http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/stats")).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         assertTrue(stats.getInteger("peak") <= 5, "never more than the reservation at once: " + stats);
         assertTrue(stats.getInteger("peak") >= 2, "the burst overlapped: " + stats);
@@ -181,9 +157,9 @@ class GatewayIT {
 
     @Test
     void aFunctionThatCannotStartFailsFastWith502AndTheReason(TestCluster cluster) throws Exception {
-        function(cluster, "broken", "image: lambkin.local/no-such-image:1\ntimeoutSeconds: 600");
+        Gateway.function(cluster, "broken", "image: lambkin.local/no-such-image:1\ntimeoutSeconds: 600");
         long t0 = System.nanoTime();
-        var r = invoke(cluster, "broken", "{}");
+        var r = gateway.invoke(cluster, "broken", "{}");
         long waitedMs = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(502, r.statusCode(), r.body());
         JsonObject body = new JsonObject(r.body());
@@ -194,19 +170,19 @@ class GatewayIT {
 
     @Test
     void clientMistakesGetClearErrors(TestCluster cluster) throws Exception {
-        function(cluster, "strict", "image: lambkin.local/netcheck:dev\nargs: [serve]");
-        var missing = invoke(cluster, "nope", "{}");
+        Gateway.function(cluster, "strict", "image: lambkin.local/netcheck:dev\nargs: [serve]");
+        var missing = gateway.invoke(cluster, "nope", "{}");
         assertEquals(404, missing.statusCode());
         assertEquals("ResourceNotFoundException", new JsonObject(missing.body()).getString("type"));
-        var notJson = invoke(cluster, "strict", "{oops");
+        var notJson = gateway.invoke(cluster, "strict", "{oops");
         assertEquals(400, notJson.statusCode());
         assertTrue(new JsonObject(notJson.body()).getString("message").contains("JSON"));
-        var tooBig = invoke(cluster, "strict", "\"" + "x".repeat(6 * 1024 * 1024) + "\"");
+        var tooBig = gateway.invoke(cluster, "strict", "\"" + "x".repeat(6 * 1024 * 1024) + "\"");
         assertEquals(413, tooBig.statusCode());
-        var dryRun = invoke(cluster, "strict", "", "Lambkin-Invocation-Type", "DryRun");
+        var dryRun = gateway.invoke(cluster, "strict", "", "Lambkin-Invocation-Type", "DryRun");
         assertEquals(204, dryRun.statusCode());
-        var badType = invoke(cluster, "strict", "{}", "Lambkin-Invocation-Type", "Sometimes");
+        var badType = gateway.invoke(cluster, "strict", "{}", "Lambkin-Invocation-Type", "Sometimes");
         assertEquals(400, badType.statusCode());
-        assertEquals(0, replicas(cluster, "strict"), "none of these started an instance");
+        assertEquals(0, Gateway.replicas(cluster, "strict"), "none of these started an instance");
     }
 }
