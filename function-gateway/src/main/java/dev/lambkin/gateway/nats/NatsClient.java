@@ -6,13 +6,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jboss.logging.Logger;
 
+import dev.lambkin.api.streams.NatsConnector;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
-import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,38 +26,20 @@ public class NatsClient {
     private final NatsConfig config;
     private final CopyOnWriteArrayList<Runnable> onConnected = new CopyOnWriteArrayList<>();
     private volatile Connection connection;
-    private volatile ConnectionListener.Events lastEvent;
 
     public NatsClient(NatsConfig config) {
         this.config = config;
     }
 
     void start(@Observes StartupEvent e) throws InterruptedException {
-        Options.Builder options = Options.builder().server(config.url()).connectionName("lambkin-gateway")
-                .maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).connectionTimeout(Duration.ofSeconds(3))
-                    // a connection that stops answering (a server killed and replaced) is noticed in seconds, not minutes
-                    .pingInterval(Duration.ofSeconds(5)).maxPingsOut(2)
-                // a NATS that is down is one line per state change, not a stack trace per reconnect attempt
-                .errorListener(new ErrorListener() {
-                    @Override
-                    public void exceptionOccurred(Connection conn, Exception exp) {
-                        LOG.debugf("NATS %s: %s", config.url(), exp.toString());
-                    }
-                })
-                .connectionListener((conn, type) -> {
-                    if (type != lastEvent) { // not once per reconnect attempt
-                        LOG.infof("NATS %s: %s", config.url(), type);
-                    }
-                    lastEvent = type;
-                    connection = conn;
-                    if (type == ConnectionListener.Events.CONNECTED || type == ConnectionListener.Events.RECONNECTED
-                            || type == ConnectionListener.Events.RESUBSCRIBED) {
-                        onConnected.forEach(Runnable::run);
-                    }
-                });
-        config.credentials().ifPresent(path -> options.authHandler(Nats.credentials(path)));
-        // in the background: the synchronous path must never wait for NATS, at start-up or later
-        Nats.connectAsynchronously(options.build(), true);
+        NatsConnector.connect(config.url(), "lambkin-gateway", config.credentials(), Duration.ofMillis(500), (conn, type) -> {
+            LOG.infof("NATS %s: %s", config.url(), type);
+            connection = conn;
+            if (type == ConnectionListener.Events.CONNECTED || type == ConnectionListener.Events.RECONNECTED
+                    || type == ConnectionListener.Events.RESUBSCRIBED) {
+                onConnected.forEach(Runnable::run);
+            }
+        });
     }
 
     /** Runs each time the connection is (re)established, e.g. to make sure the streams exist. */

@@ -5,11 +5,9 @@ import java.time.Duration;
 
 import org.jboss.logging.Logger;
 
+import dev.lambkin.api.streams.NatsConnector;
 import io.nats.client.Connection;
-import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,7 +22,6 @@ public class JetStreamConnection {
     private final NatsConfig config;
     private volatile Connection connection;
     private boolean connecting;
-    private volatile io.nats.client.ConnectionListener.Events lastEvent;
 
     public JetStreamConnection(NatsConfig config) {
         this.config = config;
@@ -45,26 +42,11 @@ public class JetStreamConnection {
             return;
         }
         connecting = true;
-        Options.Builder options = Options.builder().server(config.url()).connectionName("lambkin-operator")
-                .maxReconnects(-1).reconnectWait(Duration.ofSeconds(1)).connectionTimeout(Duration.ofSeconds(3))
-                // a connection that stops answering (a server killed and replaced) is noticed in seconds, not minutes
-                .pingInterval(Duration.ofSeconds(5)).maxPingsOut(2)
-                .errorListener(new ErrorListener() {
-                    @Override
-                    public void exceptionOccurred(Connection conn, Exception exp) {
-                        LOG.debugf("NATS %s: %s", config.url(), exp.toString());
-                    }
-                })
-                .connectionListener((conn, type) -> {
-                    connection = conn;
-                    if (type != lastEvent) { // not once per reconnect attempt
-                        LOG.infof("NATS %s: %s", config.url(), type);
-                    }
-                    lastEvent = type;
-                });
-        config.credentials().ifPresent(path -> options.authHandler(Nats.credentials(path)));
         try {
-            Nats.connectAsynchronously(options.build(), true);
+            NatsConnector.connect(config.url(), "lambkin-operator", config.credentials(), Duration.ofSeconds(1), (conn, type) -> {
+                connection = conn;
+                LOG.infof("NATS %s: %s", config.url(), type);
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting to NATS at " + config.url(), e);
