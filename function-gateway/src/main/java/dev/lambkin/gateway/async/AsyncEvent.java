@@ -46,6 +46,12 @@ public record AsyncEvent(String requestId, FunctionKey function, byte[] body, In
                 traceparent);
     }
 
+    /** The last error without an attempt (a throttle or system error): attempts and their times stay as they were. */
+    public AsyncEvent withError(String errorType, String errorMessage) {
+        return new AsyncEvent(requestId, function, body, acceptedAt, attempts, firstAttemptAt, lastAttemptAt, errorType,
+                errorMessage, null, traceparent);
+    }
+
     /** A dead letter sent back to its function: a fresh event (new age, no attempts) with the same request id. */
     public AsyncEvent redriven(Instant now) {
         return new AsyncEvent(requestId, function, body, now, 0, null, null, null, null, null, traceparent);

@@ -142,18 +142,25 @@ public class AsyncWorkers {
             }
         }
         for (FunctionKey key : wanted) {
+            if (consumers.containsKey(key)) {
+                continue;
+            }
             try {
-                if (!consumers.containsKey(key)) {
-                    String name = queue.ensureConsumer(key);
-                    consumers.put(key, nats.connection().getStreamContext(StreamNames.EVENTS_STREAM).getConsumerContext(name)
-                            .consume(ConsumeOptions.builder().batchSize(Math.min(64, config.maxPendingPerFunction()))
-                                    .expiresIn(config.pullExpires().toMillis()).build(),
-                                    m -> context.runOnContext(v -> handle(key, m))));
-                }
-                metrics.queueDepth(key, queue.pending(key));
+                String name = queue.ensureConsumer(key);
+                consumers.put(key, nats.connection().getStreamContext(StreamNames.EVENTS_STREAM).getConsumerContext(name)
+                        .consume(ConsumeOptions.builder().batchSize(Math.min(64, config.maxPendingPerFunction()))
+                                .expiresIn(config.pullExpires().toMillis()).build(),
+                                m -> context.runOnContext(v -> handle(key, m))));
             } catch (Exception ex) {
                 LOG.warnf("cannot consume the events of %s yet: %s", key, ex.getMessage());
             }
+        }
+        try {
+            Map<String, Long> pending = queue.pendingByConsumer();
+            consumers.keySet().forEach(key -> metrics.queueDepth(key,
+                    pending.getOrDefault(StreamNames.eventConsumer(key.namespace(), key.name()), 0L)));
+        } catch (Exception ex) {
+            LOG.debugf("queue depths not read: %s", ex.getMessage());
         }
     }
 
@@ -227,9 +234,7 @@ public class AsyncWorkers {
         int attemptsMade = event.attempts() + (attempted ? 1 : 0);
         RetryPolicy.Decision d = policy.after(failure, attemptsMade, m.metaData().deliveredCount(),
                 FunctionDefaults.maxRetries(fn.getSpec()), event.acceptedAt(), FunctionDefaults.maxEventAgeSeconds(fn.getSpec()), now);
-        AsyncEvent after = attempted ? event.retried(now, errorType, errorMessage, null)
-                : new AsyncEvent(event.requestId(), event.function(), event.body(), event.acceptedAt(), event.attempts(),
-                        event.firstAttemptAt(), event.lastAttemptAt(), errorType, errorMessage, null, event.traceparent());
+        AsyncEvent after = attempted ? event.retried(now, errorType, errorMessage, null) : event.withError(errorType, errorMessage);
         switch (d) {
             case RetryPolicy.Retry r when r.counted() -> {
                 metrics.retried(event.function(), "FunctionError");

@@ -97,9 +97,12 @@ public class EventQueue {
         }
     }
 
-    /** Events of a function not yet taken by a worker. */
-    public long pending(FunctionKey key) throws IOException, JetStreamApiException {
-        return nats.management().getConsumerInfo(StreamNames.EVENTS_STREAM,
-                StreamNames.eventConsumer(key.namespace(), key.name())).getNumPending();
+    /** Events not yet taken by a worker, per consumer name: one listing for all functions, not a call each. */
+    public java.util.Map<String, Long> pendingByConsumer() throws IOException, JetStreamApiException {
+        java.util.Map<String, Long> pending = new java.util.HashMap<>();
+        for (var info : nats.management().getConsumers(StreamNames.EVENTS_STREAM)) {
+            pending.put(info.getName(), info.getNumPending());
+        }
+        return pending;
     }
 }

@@ -77,8 +77,10 @@ public class DeadLetterStream {
         StreamConfiguration want = desired(queue);
         StreamInfo info;
         try {
-            StreamConfiguration have = jsm.getStreamInfo(want.getName()).getConfiguration();
-            info = differs(have, want) ? jsm.updateStream(want) : jsm.getStreamInfo(want.getName());
+            info = jsm.getStreamInfo(want.getName());
+            if (differs(info.getConfiguration(), want)) {
+                info = jsm.updateStream(want);
+            }
         } catch (JetStreamApiException e) {
             if (e.getErrorCode() != 404) {
                 throw e;
