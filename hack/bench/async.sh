@@ -8,18 +8,9 @@ set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 RATE=${RATE:-200} DURATION=${DURATION:-10s} CALLERS=${CALLERS:-16}
 cd "$LAMBKIN_ROOT"
-KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
-export PATH=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin:$PATH
 need_pkgs hey curl
-need_helm
-hack/images/build-images.sh --load >/dev/null
-hack/images/build-test-images.sh --load >/dev/null
-"$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --wait --timeout 180s >/dev/null
-# fresh metrics
-kubectl -n lambkin-system rollout restart deployment/lambkin-gateway >/dev/null
-kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=120s >/dev/null
-# the replaced gateway drains for a while (503s) before it goes: measure the new one only
-while [ "$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-gateway -o name | wc -l)" -gt 1 ]; do sleep 1; done
+. hack/bench/lib.sh
+bench_install lambkin-gateway
 NS=lambkin-bench-async
 kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl apply -n "$NS" -f - >/dev/null <<EOY
@@ -35,7 +26,6 @@ spec: {image: lambkin.local/netcheck:dev, args: [serve], concurrency: {perInstan
 EOY
 kubectl wait -n "$NS" --for=condition=Ready --timeout=120s function/saturated function/steady >/dev/null
 kubectl wait -n "$NS" --for=condition=Available --timeout=120s deployment/saturated deployment/steady >/dev/null
-GW=$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-gateway -o jsonpath='{.items[0].status.podIP}'):8080
 event() { hey -z "$DURATION" -m POST -T application/json -H 'Lambkin-Invocation-Type: Event' -d '{}' "$@"; }
 metric() { curl -s "http://$GW/q/metrics" | grep "^$1" | grep "function=\"$2\"" || true; }
 quantile() { # histogram buckets on stdin, q -> milliseconds (upper bound of the bucket that holds it)

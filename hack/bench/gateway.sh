@@ -9,17 +9,9 @@ set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 RATE=${RATE:-400} DURATION=${DURATION:-10s} TRIES=${TRIES:-10}
 cd "$LAMBKIN_ROOT"
-KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
-export PATH=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin:$PATH
 need_pkgs hey bc curl
-need_helm
-hack/images/build-images.sh --load >/dev/null
-hack/images/build-test-images.sh --load >/dev/null
-"$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --wait --timeout 180s >/dev/null
-kubectl -n lambkin-system rollout restart deployment/lambkin-gateway deployment/lambkin-operator >/dev/null
-kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=120s >/dev/null
-# the replaced gateway drains for a while (503s) before it goes: measure the new one only
-while [ "$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-gateway -o name | wc -l)" -gt 1 ]; do sleep 1; done
+. hack/bench/lib.sh
+bench_install lambkin-gateway lambkin-operator
 NS=lambkin-bench-gw
 kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl apply -n "$NS" -f - >/dev/null <<EOY
@@ -40,7 +32,6 @@ spec: {image: lambkin.local/hello-java:dev, timeoutSeconds: 30, resources: {limi
 EOY
 kubectl wait -n "$NS" --for=condition=Ready --timeout=120s function/warm function/cold-static function/cold-java >/dev/null
 # both paths go straight to a pod IP, so kube-proxy's extra hop to a ClusterIP does not count against the gateway
-GW=$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-gateway -o jsonpath='{.items[0].status.podIP}'):8080
 POD=$(kubectl -n "$NS" get pods -l lambkin.dev/function=warm -o jsonpath='{.items[0].status.podIP}'):8080
 VIA_GW=http://$GW/functions/$NS/warm DIRECT=http://$POD/
 

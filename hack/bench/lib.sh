@@ -1,0 +1,17 @@
+# Shared by the gateway benchmarks (sourced after hack/lib/common.sh, from the repository root): this tree's
+# images on the local cluster, the chart installed from them, the given deployments of lambkin-system restarted
+# (fresh metrics, fresh JIT), and once the replaced gateway has drained away, GW set to the new one's pod IP:port.
+bench_install() {
+  KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
+  export PATH=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin:$PATH
+  need_helm
+  hack/images/build-images.sh --load >/dev/null
+  hack/images/build-test-images.sh --load >/dev/null
+  "$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --wait --timeout 180s >/dev/null
+  local d
+  for d in "$@"; do kubectl -n lambkin-system rollout restart "deployment/$d" >/dev/null; done
+  kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=120s >/dev/null
+  # the replaced gateway drains for a while (503s) before it goes: measure the new one only
+  while [ "$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-gateway -o name | wc -l)" -gt 1 ]; do sleep 1; done
+  GW=$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-gateway -o jsonpath='{.items[0].status.podIP}'):8080
+}
