@@ -3,6 +3,7 @@
 #   lambkin.local/lambkin-operator:dev
 #   lambkin.local/lambkin-gateway:dev
 #   lambkin.local/hello-java:dev          (examples/hello-java, on Lambkin's Java runtime)
+#   lambkin.local/sdk-probe:dev           (test-functions/sdk-probe, the Java SDK's stand-in function for tests)
 #   lambkin.local/nats:<version>           (nats-server with JetStream, built from its Go module, FROM scratch)
 # Usage: hack/images/build-images.sh [--load] [--no-build]   (--load also loads them into the local cluster;
 # --no-build uses the existing target/ instead of running Maven)
@@ -14,8 +15,8 @@ need_docker; select_java; need_maven
 cd "$LAMBKIN_ROOT"
 JAVA_BASE=$(hack/images/build-base.sh | tail -1)
 if [ -n "$build" ]; then
-  log "mvn package (operator, function-gateway, examples/hello-java)"
-  mvn -B -ntp -q package -DskipTests -pl operator,function-gateway,examples/hello-java -am
+  log "mvn package (operator, function-gateway, examples/hello-java, test-functions/sdk-probe)"
+  mvn -B -ntp -q package -DskipTests -pl operator,function-gateway,examples/hello-java,test-functions/sdk-probe -am
 fi
 TAG=${LAMBKIN_IMAGE_TAG:-dev}
 for app in operator function-gateway; do
@@ -24,6 +25,7 @@ for app in operator function-gateway; do
     -f hack/images/quarkus-app/Dockerfile "$app/target/quarkus-app" >/dev/null
 done
 docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-java:$TAG" examples/hello-java >/dev/null
+docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/sdk-probe:$TAG" test-functions/sdk-probe >/dev/null
 need_nats
 NATS_IMAGE=lambkin.local/nats:${NATS_VERSION#v}
 if ! docker image inspect "$NATS_IMAGE" >/dev/null 2>&1; then
@@ -35,7 +37,7 @@ if ! docker image inspect "$NATS_IMAGE" >/dev/null 2>&1; then
 fi
 log "built Lambkin's images ($TAG) and $NATS_IMAGE"
 if [ -n "$load" ]; then
-  for image in lambkin-operator:$TAG lambkin-gateway:$TAG hello-java:$TAG nats:${NATS_VERSION#v}; do
+  for image in lambkin-operator:$TAG lambkin-gateway:$TAG hello-java:$TAG sdk-probe:$TAG nats:${NATS_VERSION#v}; do
     docker image inspect "lambkin.local/$image" >/dev/null 2>&1 && hack/local-cluster.sh load-image "lambkin.local/$image"
   done
 fi

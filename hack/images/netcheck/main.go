@@ -1,12 +1,26 @@
 // netcheck: a tiny static HTTP server and client for checking a cluster's pod network, Services and DNS.
 //
-//	netcheck serve [addr]    answer every request with "netcheck <hostname>" (default addr :8080); a POSTed
-//	                         JSON body {"sleepMs": N, "status": S} makes it wait N ms and answer status S
-//	                         (a stand-in function for gateway tests: slow, failing, or a static-binary cold start);
-//	                         GET /stats answers {"current": N, "peak": M}: invocations running now and at most at once;
-//	                         GET /seen lists the Lambkin-Request-Id and Lambkin-Attempt of every POST it answered (async
-//	                         delivery checks); with NETCHECK_FAIL set, every POST fails as a function error (500)
+//	netcheck serve [addr]    answer every request with "netcheck <hostname>" (default addr :8080), plus
+//	                         " traceparent=<value>" when the request has one; it is also a stand-in function for
+//	                         gateway tests (slow, failing, crashing, large, or a static-binary cold start)
 //	netcheck get URL [tries] GET URL until it answers 2xx (one try per second), print the body, exit 0; else exit 1
+//
+// A POSTed JSON body sets knobs, all optional, applied in this order:
+//
+//	"unready": true       GET /ready answers 503 from now on, for ever (this POST itself answers as usual)
+//	"sleepMs": N          wait N ms first, to the end even if the caller hangs up, as most servers do
+//	"cancellable": true   with sleepMs: stop waiting when the caller hangs up, and answer nothing
+//	"exit": N             (N >= 0) after the wait, end the process with exit code N mid-call, answering nothing
+//	"status": S           answer with status S (200-599)
+//	"responseBytes": N    answer a JSON body of exactly N bytes ("xxx…", a JSON string when N >= 2), written in
+//	                      chunks without holding it in memory, Content-Type application/json
+//	"stats": true         the text answer ends with " current=<n> peak=<m>": executions running in this process
+//	                      now (this one included) and the most at once so far
+//
+// Other endpoints: GET /stats answers {"current": N, "peak": M} (the same counts); GET /ready answers 200 until a
+// POST asks for "unready" (a readiness probe to point at it); GET /seen lists the Lambkin-Request-Id and
+// Lambkin-Attempt of every POST it answered (async delivery checks). With NETCHECK_FAIL set, every POST fails as a
+// function error (500).
 package main
 
 import (
@@ -41,6 +55,14 @@ func main() {
 		var seenMu sync.Mutex
 		seen := []seenCall{}
 		failing := os.Getenv("NETCHECK_FAIL") != ""
+		var unready atomic.Bool
+		http.HandleFunc("/ready", func(w http.ResponseWriter, _ *http.Request) {
+			if unready.Load() {
+				http.Error(w, "unready (asked by a POST)", http.StatusServiceUnavailable)
+				return
+			}
+			fmt.Fprintln(w, "ready")
+		})
 		http.HandleFunc("/seen", func(w http.ResponseWriter, _ *http.Request) {
 			seenMu.Lock()
 			defer seenMu.Unlock()
@@ -60,11 +82,19 @@ func main() {
 				}
 			}
 			var knobs struct {
-				SleepMs int `json:"sleepMs"`
-				Status  int `json:"status"`
+				SleepMs       int   `json:"sleepMs"`
+				Cancellable   bool  `json:"cancellable"`
+				Status        int   `json:"status"`
+				Exit          *int  `json:"exit"` // a pointer: 0 is an exit code too
+				ResponseBytes int64 `json:"responseBytes"`
+				Stats         bool  `json:"stats"`
+				Unready       bool  `json:"unready"`
 			}
 			if r.Method == http.MethodPost {
 				_ = json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&knobs)
+			}
+			if knobs.Unready {
+				unready.Store(true)
 			}
 			if r.Method == http.MethodPost && r.Header.Get("Lambkin-Request-Id") != "" {
 				seenMu.Lock()
@@ -81,20 +111,41 @@ func main() {
 				return
 			}
 			if knobs.SleepMs > 0 {
-				select {
-				case <-time.After(time.Duration(knobs.SleepMs) * time.Millisecond):
-				case <-r.Context().Done(): // the caller gave up: stop at once
-					return
+				wait := time.Duration(knobs.SleepMs) * time.Millisecond
+				if knobs.Cancellable {
+					select {
+					case <-time.After(wait):
+					case <-r.Context().Done(): // the caller gave up: stop at once
+						return
+					}
+				} else {
+					time.Sleep(wait) // a function's work does not notice the caller going away
 				}
+			}
+			if knobs.Exit != nil && *knobs.Exit >= 0 {
+				fmt.Fprintf(os.Stderr, "exiting with %d mid-call\n", *knobs.Exit)
+				os.Exit(*knobs.Exit)
+			}
+			if knobs.ResponseBytes > 0 {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Length", strconv.FormatInt(knobs.ResponseBytes, 10))
+				if knobs.Status >= 200 && knobs.Status <= 599 {
+					w.WriteHeader(knobs.Status)
+				}
+				writeBody(w, knobs.ResponseBytes)
+				return
 			}
 			if knobs.Status >= 200 && knobs.Status <= 599 {
 				w.WriteHeader(knobs.Status)
 			}
+			line := "netcheck " + host
 			if tp := r.Header.Get("traceparent"); tp != "" {
-				fmt.Fprintf(w, "netcheck %s traceparent=%s\n", host, tp)
-				return
+				line += " traceparent=" + tp
 			}
-			fmt.Fprintf(w, "netcheck %s\n", host)
+			if knobs.Stats {
+				line += fmt.Sprintf(" current=%d peak=%d", current.Load(), peak.Load())
+			}
+			fmt.Fprintln(w, line)
 		})
 		fmt.Println("listening on", addr)
 		if err := http.ListenAndServe(addr, nil); err != nil {
@@ -130,4 +181,28 @@ func main() {
 		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
 		os.Exit(2)
 	}
+}
+
+// writeBody writes n bytes of JSON: a string of 'x' between quotes (n >= 2), else n digits. It streams a reused
+// 64 KiB chunk, so a response of any size costs the same memory.
+func writeBody(w io.Writer, n int64) {
+	chunk := make([]byte, 64<<10)
+	for i := range chunk {
+		chunk[i] = 'x'
+	}
+	if n < 2 {
+		_, _ = w.Write([]byte("0")[:n])
+		return
+	}
+	if _, err := w.Write([]byte{'"'}); err != nil {
+		return
+	}
+	for left := n - 2; left > 0; {
+		k := min(left, int64(len(chunk)))
+		if _, err := w.Write(chunk[:k]); err != nil {
+			return // the caller hung up (or the gateway cut the response off)
+		}
+		left -= k
+	}
+	_, _ = w.Write([]byte{'"'})
 }

@@ -81,7 +81,10 @@ public interface GatewayConfig {
         @WithDefault("30s")
         Duration throttleWait();
 
-        /** Age at which the events stream itself drops an event (longer than any maxEventAgeSeconds). */
+        /**
+         * Age at which the events stream itself drops an event; it must exceed the longest maxEventAgeSeconds plus
+         * the longest backoff and ack wait (checked at start-up), so only the gateway ever gives up on an event.
+         */
         @WithDefault("7h")
         Duration streamMaxAge();
     }
@@ -92,8 +95,19 @@ public interface GatewayConfig {
         @WithDefault("1000")
         int maxRequests();
 
-        /** Longest a request waits for an instance before it fails with 502 (capped by its own deadline). */
+        /** Longest a request waits for a slot on a function whose instances are all busy. */
         @WithDefault("60s")
         Duration timeout();
+
+        /**
+         * Longest a request waits for a cold start (Lambda's init budget, 10 s). The function's own timeout starts
+         * when the call reaches it, so a slow start never eats into it.
+         */
+        @WithDefault("10s")
+        Duration initTimeout();
+
+        /** Bytes of held requests across the installation (memory stays bounded); beyond it, 503. */
+        @WithDefault("134217728")
+        long maxBytes();
     }
 }

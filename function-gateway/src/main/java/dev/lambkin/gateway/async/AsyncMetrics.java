@@ -63,4 +63,11 @@ public class AsyncMetrics {
                 .tags("namespace", key.namespace(), "function", key.name(), "condition", condition).register(registry)
                 .increment();
     }
+
+    /** An event given up whose DeadLetterQueue does not exist: kept in the events stream until it does. */
+    public void waitingForQueue(FunctionKey key, String queue) {
+        Counter.builder("lambkin.async.dead.letter.queue.missing")
+                .description("Attempts to store a dead letter into a DeadLetterQueue that does not exist (the event is kept)")
+                .tags("namespace", key.namespace(), "function", key.name(), "queue", queue).register(registry).increment();
+    }
 }

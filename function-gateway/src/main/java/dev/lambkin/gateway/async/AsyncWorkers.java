@@ -1,7 +1,5 @@
 package dev.lambkin.gateway.async;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -15,16 +13,13 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.lambkin.api.streams.StreamNames;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.gateway.Draining;
 import dev.lambkin.gateway.GatewayConfig;
 import dev.lambkin.gateway.invoke.Invocation;
-import dev.lambkin.gateway.invoke.InvokeError;
+import dev.lambkin.gateway.limit.Admission;
 import dev.lambkin.gateway.invoke.Invoker;
 import dev.lambkin.gateway.nats.NatsClient;
 import dev.lambkin.gateway.route.FunctionCatalog;
@@ -54,14 +49,13 @@ public class AsyncWorkers {
     private final NatsClient nats;
     private final EventQueue queue;
     private final FunctionCatalog catalog;
-    private final PermitQueue permits;
+    private final Admission admission;
     private final Invoker invoker;
     private final DeadLetters deadLetters;
     private final AsyncMetrics metrics;
     private final GatewayConfig.Async config;
     private final RetryPolicy policy;
     private final Vertx vertx;
-    private final ObjectMapper json;
     private final Draining draining;
     private final Map<FunctionKey, MessageConsumer> consumers = new ConcurrentHashMap<>();
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
@@ -69,14 +63,13 @@ public class AsyncWorkers {
     private long timer = -1;
     private volatile boolean stopping;
 
-    public AsyncWorkers(NatsClient nats, EventQueue queue, FunctionCatalog catalog, PermitQueue permits, Invoker invoker,
-            DeadLetters deadLetters, AsyncMetrics metrics, GatewayConfig config, Vertx vertx, ObjectMapper json,
-            Draining draining) {
+    public AsyncWorkers(NatsClient nats, EventQueue queue, FunctionCatalog catalog, Admission admission, Invoker invoker,
+            DeadLetters deadLetters, AsyncMetrics metrics, GatewayConfig config, Vertx vertx, Draining draining) {
         this.draining = draining;
         this.nats = nats;
         this.queue = queue;
         this.catalog = catalog;
-        this.permits = permits;
+        this.admission = admission;
         this.invoker = invoker;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -84,12 +77,10 @@ public class AsyncWorkers {
         this.policy = new RetryPolicy(config.async().retryDelays(), config.async().systemRetryInitial(),
                 config.async().systemRetryMax());
         this.vertx = vertx;
-        this.json = json;
     }
 
     void start(@Observes StartupEvent e) {
         draining.onDrain(this::drain);
-        invoker.onRelease(permits::released);
         context = vertx.getOrCreateContext();
         nats.onConnected(() -> blocking.execute(() -> {
             ensureStream();
@@ -190,45 +181,37 @@ public class AsyncWorkers {
         }
         // while the event waits for a slot or runs, tell JetStream it is being worked on
         long heartbeat = vertx.setPeriodic(Math.max(1000, config.ackWait().toMillis() / 3), t -> m.inProgress());
-        permits.acquire(key.toString()).orTimeout(config.throttleWait().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((permit, waited) -> context.runOnContext(v -> {
+        admission.acquireInTurn(key.toString()).orTimeout(config.throttleWait().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((lease, waited) -> context.runOnContext(v -> {
                     if (waited != null) {
                         vertx.cancelTimer(heartbeat);
                         String why = waited instanceof TimeoutException ? "no concurrency slot within " + config.throttleWait()
                                 : waited.getMessage();
-                        failed(m, event, fn, RetryPolicy.Failure.THROTTLED, "TooManyRequestsException", why);
+                        failed(m, event, fn, new AsyncOutcomes.Failed(RetryPolicy.Failure.THROTTLED, "TooManyRequestsException", why));
                         return;
                     }
                     Invocation inv = new Invocation(key, fn, Buffer.buffer(event.body()), event.requestId(), "Event",
                             event.attempts() + 1, event.traceparent(), null);
-                    invoker.invoke(inv, permit).onComplete(done -> {
+                    invoker.invoke(inv, lease).onComplete(done -> {
                         vertx.cancelTimer(heartbeat);
-                        if (done.succeeded() && done.result().functionError() == null) {
+                        if (done.failed()) {
+                            LOG.errorf(done.cause(), "event %s of %s failed in the gateway; it is delivered again", event.requestId(), key);
+                            m.nakWithDelay(config.systemRetryMax());
+                            return;
+                        }
+                        AsyncOutcomes.Failed failure = AsyncOutcomes.failed(done.result());
+                        if (failure == null) {
                             m.ack();
-                        } else if (done.succeeded()) {
-                            Invoker.Answer a = done.result();
-                            failed(m, event, fn, RetryPolicy.Failure.FUNCTION_ERROR, errorType(a), errorMessage(a));
                         } else {
-                            InvokeError err = done.cause() instanceof InvokeError ie ? ie
-                                    : InvokeError.unreachable(String.valueOf(done.cause().getMessage()));
-                            failed(m, event, fn, classify(err), err.reason() != null ? err.reason() : err.type(),
-                                    err.getMessage());
+                            failed(m, event, fn, failure);
                         }
                     });
                 }));
     }
 
-    /** A timeout is the function's failure (Lambda counts it so); no instance, unreachable or 429 are the system's. */
-    static RetryPolicy.Failure classify(InvokeError err) {
-        return switch (err.status()) {
-            case 504 -> RetryPolicy.Failure.FUNCTION_ERROR;
-            case 429 -> RetryPolicy.Failure.THROTTLED;
-            default -> RetryPolicy.Failure.SYSTEM_ERROR;
-        };
-    }
-
-    private void failed(Message m, AsyncEvent event, Function fn, RetryPolicy.Failure failure, String errorType,
-            String errorMessage) {
+    private void failed(Message m, AsyncEvent event, Function fn, AsyncOutcomes.Failed f) {
+        RetryPolicy.Failure failure = f.failure();
+        String errorType = f.errorType(), errorMessage = f.errorMessage();
         Instant now = Instant.now();
         boolean attempted = failure == RetryPolicy.Failure.FUNCTION_ERROR;
         int attemptsMade = event.attempts() + (attempted ? 1 : 0);
@@ -261,34 +244,39 @@ public class AsyncWorkers {
         deadLetters.send(event, fn, condition, Instant.now()).whenComplete((v, err) -> {
             if (err == null) {
                 m.ack();
-            } else {
-                LOG.warnf("cannot store the dead letter of %s yet (%s); it is kept in the events stream", event.requestId(),
-                        err.getMessage());
-                m.nakWithDelay(config.systemRetryMax());
+                return;
             }
+            blocking.execute(() -> keepOrDrop(m, event, fn, condition, err));
         });
     }
 
-    /** The function's errorType when it answered the contract's error JSON, else Handled/Unhandled. */
-    private String errorType(Invoker.Answer a) {
-        JsonNode body = errorBody(a);
-        return body != null && body.hasNonNull("errorType") ? body.get("errorType").asText() : a.functionError();
-    }
-
-    private String errorMessage(Invoker.Answer a) {
-        JsonNode body = errorBody(a);
-        if (body != null && body.hasNonNull("errorMessage")) {
-            return body.get("errorMessage").asText();
+    /**
+     * The dead letter could not be stored. When the Function's queue does not exist, the event stays in the events
+     * stream (a metric, a log line; the operator's Function condition names the missing queue) until the queue is
+     * created or the event's age runs out, then it is dropped with a log line: never lost without a word.
+     */
+    private void keepOrDrop(Message m, AsyncEvent event, Function fn, String condition, Throwable err) {
+        String queue = FunctionDefaults.deadLetterQueue(fn.getSpec()).orElse("?");
+        boolean missing = deadLetters.queueMissing(event.function().namespace(), queue);
+        if (!missing) {
+            LOG.warnf("cannot store the dead letter of %s yet (%s); it is kept in the events stream", event.requestId(),
+                    err.getMessage());
+            m.nakWithDelay(config.systemRetryMax());
+            return;
         }
-        String text = a.body() == null ? "" : a.body().toString(StandardCharsets.UTF_8);
-        return "status " + a.status() + (text.isBlank() ? "" : ": " + text.substring(0, Math.min(text.length(), 512)));
-    }
-
-    private JsonNode errorBody(Invoker.Answer a) {
-        try {
-            return a.body() == null || a.body().length() == 0 ? null : json.readTree(a.body().getBytes());
-        } catch (IOException e) {
-            return null;
+        metrics.waitingForQueue(event.function(), queue);
+        if (RetryPolicy.expired(event.acceptedAt(), FunctionDefaults.maxEventAgeSeconds(fn.getSpec()) + (int) config
+                .systemRetryMax().toSeconds(), Instant.now())) {
+            LOG.errorf("dropped asynchronous event %s of %s (%s after %d attempts, last error %s: %s): its DeadLetterQueue %s/%s "
+                    + "does not exist and the event is older than maxEventAgeSeconds", event.requestId(), event.function(),
+                    condition, event.attempts(), event.lastErrorType(), event.lastErrorMessage(), event.function().namespace(), queue);
+            metrics.dropped(event.function(), "DeadLetterQueueNotFound");
+            m.ack();
+            return;
         }
+        LOG.warnf("event %s of %s is kept in the events stream: its DeadLetterQueue %s/%s does not exist (create it, or the "
+                + "event is dropped when it is maxEventAgeSeconds old)", event.requestId(), event.function(),
+                event.function().namespace(), queue);
+        m.nakWithDelay(config.systemRetryMax());
     }
 }

@@ -102,6 +102,18 @@ public class DeadLetters {
         }
     }
 
+    /** True when the queue's stream is known not to exist (false when NATS could not say). */
+    public boolean queueMissing(String namespace, String queue) {
+        try {
+            nats.management().getStreamInfo(StreamNames.deadLetterStream(namespace, queue));
+            return false;
+        } catch (JetStreamApiException e) {
+            return e.getErrorCode() == 404;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     DeadLetter letter(AsyncEvent e, String condition, Instant now) {
         JsonNode body = null;
         if (e.body().length > 0) {

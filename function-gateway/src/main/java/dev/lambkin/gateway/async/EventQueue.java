@@ -46,6 +46,22 @@ public class EventQueue {
         this.config = config.async();
     }
 
+    /**
+     * The events stream keeps an event longer than the gateway ever would: the longest maxEventAgeSeconds, plus a
+     * last backoff and ack wait after it (the gateway dead-letters or drops it, with a word, before the stream
+     * could delete it unseen).
+     */
+    static java.time.Duration streamMaxAge(GatewayConfig.Async config) {
+        return streamMaxAge(config.streamMaxAge(), config.systemRetryMax(), config.ackWait(), config.throttleWait());
+    }
+
+    static java.time.Duration streamMaxAge(java.time.Duration configured, java.time.Duration longestBackoff,
+            java.time.Duration ackWait, java.time.Duration throttleWait) {
+        java.time.Duration floor = java.time.Duration.ofSeconds(dev.lambkin.api.v1alpha1.FunctionDefaults.MAX_EVENT_AGE_SECONDS)
+                .plus(longestBackoff.multipliedBy(2)).plus(ackWait).plus(throttleWait);
+        return configured.compareTo(floor) > 0 ? configured : floor;
+    }
+
     /** Creates the stream, or brings its settings up to date; idempotent, called on each (re)connect. */
     public synchronized void ensureStream() throws IOException, JetStreamApiException {
         JetStreamManagement jsm = nats.management();
@@ -53,7 +69,7 @@ public class EventQueue {
                 .subjects(StreamNames.EVENTS_SUBJECTS).description("Lambkin's accepted asynchronous events")
                 .retentionPolicy(RetentionPolicy.WorkQueue).discardPolicy(DiscardPolicy.New)
                 .storageType("memory".equalsIgnoreCase(natsConfig.storage()) ? StorageType.Memory : StorageType.File)
-                .replicas(natsConfig.streamReplicas()).maxAge(config.streamMaxAge())
+                .replicas(natsConfig.streamReplicas()).maxAge(streamMaxAge(config))
                 .duplicateWindow(java.time.Duration.ofMinutes(2)).build();
         try {
             var have = jsm.getStreamInfo(want.getName()).getConfiguration();
@@ -81,7 +97,7 @@ public class EventQueue {
                 .ackPolicy(AckPolicy.Explicit).ackWait(config.ackWait()).maxDeliver(-1)
                 .deliverPolicy(DeliverPolicy.All).maxAckPending(config.maxPendingPerFunction())
                 // the consumer of a deleted Function goes once nobody has bound it for as long as events live
-                .inactiveThreshold(config.streamMaxAge()).build());
+                .inactiveThreshold(streamMaxAge(config)).build());
         return name;
     }
 

@@ -14,8 +14,9 @@ import dev.lambkin.api.streams.StreamNames;
 import dev.lambkin.api.v1alpha1.Names;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.EventQueue;
-import dev.lambkin.gateway.invoke.InvokeError;
-import dev.lambkin.gateway.invoke.InvokeRoutes;
+import dev.lambkin.gateway.http.ApiError;
+import dev.lambkin.gateway.http.InvokeRoutes;
+import dev.lambkin.gateway.invoke.RequestIds;
 import dev.lambkin.gateway.nats.NatsClient;
 import dev.lambkin.gateway.route.FunctionCatalog;
 import dev.lambkin.gateway.route.FunctionKey;
@@ -37,8 +38,11 @@ import jakarta.enterprise.event.Observes;
  */
 @ApplicationScoped
 public class DeadLetterRoutes {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DeadLetterRoutes.class);
     static final int MAX_PAGE = 100;
     static final int MAX_REDRIVE = 1000;
+    /** A page stops growing past this many bytes of stored dead letters (each can hold a 1 MB event). */
+    static final long MAX_PAGE_BYTES = 4L * 1024 * 1024;
     private static final Pattern DNS_LABEL = Pattern.compile(Names.DNS_LABEL);
     private static final String BASE = "/deadletterqueues/:namespace/:name";
 
@@ -95,14 +99,14 @@ public class DeadLetterRoutes {
     private void blocking(RoutingContext ctx, Action action) {
         String ns = ctx.pathParam("namespace"), name = ctx.pathParam("name");
         if (!label(ns) || !label(name)) {
-            InvokeRoutes.fail(ctx, InvokeError.badRequest("namespace and queue name must be DNS labels: " + ns + "/" + name));
+            InvokeRoutes.fail(ctx, ApiError.badRequest("namespace and queue name must be DNS labels: " + ns + "/" + name));
             return;
         }
         Queue q = new Queue(ns, name);
         Callable<Reply> work = () -> action.run(q);
         ctx.vertx().executeBlocking(work, false).onComplete(done -> {
             if (done.failed()) {
-                InvokeRoutes.fail(ctx, error(q, done.cause()), null);
+                InvokeRoutes.fail(ctx, error(q, done.cause()));
                 return;
             }
             Reply r = done.result();
@@ -115,19 +119,21 @@ public class DeadLetterRoutes {
         });
     }
 
-    private static InvokeError error(Queue q, Throwable t) {
-        if (t instanceof InvokeError e) {
+    private static ApiError error(Queue q, Throwable t) {
+        if (t instanceof ApiError e) {
             return e;
         }
         if (t instanceof JetStreamApiException e && e.getErrorCode() == 404) {
             return e.getApiErrorCode() == 10059 // stream not found
-                    ? InvokeError.notFound("DeadLetterQueue " + q + " not found (or its stream is not provisioned yet)")
-                    : InvokeError.notFound("no such message in DeadLetterQueue " + q);
+                    ? ApiError.notFound("DeadLetterQueue " + q + " not found (or its stream is not provisioned yet)")
+                    : ApiError.notFound("no such message in DeadLetterQueue " + q);
         }
         if (t instanceof IOException) {
-            return InvokeError.unavailable("DeadLetterStoreUnavailable", "the dead-letter store cannot be reached: " + t.getMessage());
+            return ApiError.unavailable("DeadLetterStoreUnavailable", "the dead-letter store cannot be reached: " + t.getMessage());
         }
-        return InvokeError.unreachable("the dead-letter store failed: " + t.getMessage());
+        String requestId = RequestIds.next();
+        LOG.errorf(t, "dead-letter request %s on %s failed in the gateway", requestId, q);
+        return ApiError.internal(requestId);
     }
 
     private Reply summary(Queue q) throws IOException, JetStreamApiException {
@@ -145,6 +151,7 @@ public class DeadLetterRoutes {
         JsonArray messages = new JsonArray();
         long seq = after;
         Long next = null;
+        long bytes = 0;
         long last = info.getStreamState().getLastSequence();
         while (seq < last) {
             MessageInfo m;
@@ -156,10 +163,12 @@ public class DeadLetterRoutes {
                 }
                 throw e;
             }
-            if (messages.size() == limit) {
+            long size = m.getData() == null ? 0 : m.getData().length;
+            if (messages.size() == limit || (!messages.isEmpty() && bytes + size > MAX_PAGE_BYTES)) {
                 next = seq; // there is more: the next page starts after the last one shown
                 break;
             }
+            bytes += size;
             messages.add(render(m));
             seq = m.getSeq();
         }
@@ -206,7 +215,7 @@ public class DeadLetterRoutes {
             try {
                 redrive(q, m);
                 redriven++;
-            } catch (InvokeError e) {
+            } catch (ApiError e) {
                 failed.add(new JsonObject().put("sequence", seq).put("message", e.getMessage()));
             }
         }
@@ -218,11 +227,11 @@ public class DeadLetterRoutes {
     private String redrive(Queue q, MessageInfo m) throws Exception {
         DeadLetter letter = letter(q, m);
         if (!q.namespace().equals(letter.namespace()) || !label(letter.function())) {
-            throw InvokeError.badRequest("message " + m.getSeq() + " of " + q + " is not a dead letter of this namespace");
+            throw ApiError.badRequest("message " + m.getSeq() + " of " + q + " is not a dead letter of this namespace");
         }
         FunctionKey key = new FunctionKey(letter.namespace(), letter.function());
         if (catalog.get(key).isEmpty()) {
-            throw InvokeError.notFound("Function " + key + " no longer exists; message " + m.getSeq() + " stays in " + q);
+            throw ApiError.notFound("Function " + key + " no longer exists; message " + m.getSeq() + " stays in " + q);
         }
         byte[] event = letter.event() == null ? new byte[0] : json.writeValueAsBytes(letter.event());
         events.publish(AsyncEvent.accepted(letter.requestId(), key, event, Instant.now(), letter.traceparent())
@@ -235,7 +244,7 @@ public class DeadLetterRoutes {
         try {
             return json.readValue(m.getData(), DeadLetter.class);
         } catch (IOException e) {
-            throw InvokeError.badRequest("message " + m.getSeq() + " of " + q + " is not a dead letter: " + e.getMessage());
+            throw ApiError.badRequest("message " + m.getSeq() + " of " + q + " is not a dead letter: " + e.getMessage());
         }
     }
 
@@ -268,7 +277,7 @@ public class DeadLetterRoutes {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw InvokeError.badRequest(name + " must be a whole number from " + min + " to " + max + ", not " + v);
+        throw ApiError.badRequest(name + " must be a whole number from " + min + " to " + max + ", not " + v);
     }
 
     private static boolean label(String s) {

@@ -4,7 +4,7 @@ import dev.lambkin.gateway.GatewayConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The installation's one limiter, sized from the configuration, and the queue async events wait in for it. */
+/** The installation's one limiter, sized from the configuration, and the admission in front of it. */
 public class LimiterProducer {
     @Produces
     @Singleton
@@ -12,10 +12,9 @@ public class LimiterProducer {
         return new ConcurrencyLimiter(config.concurrency().total(), config.concurrency().unreservedMinimum());
     }
 
-    /** Asynchronous events wait here for the same limiter's slots. */
     @Produces
     @Singleton
-    dev.lambkin.gateway.async.PermitQueue permits(ConcurrencyLimiter limiter) {
-        return new dev.lambkin.gateway.async.PermitQueue(limiter);
+    Admission admission(ConcurrencyLimiter limiter) {
+        return new Admission(limiter);
     }
 }

@@ -11,12 +11,14 @@ import java.util.Set;
  * Plain Java; the caller passes the clock.
  */
 public final class LoadBoard {
-    /** One function's work at one replica. */
-    public record Load(int running, int held, long lastActivityMillis) {
-        static final Load NONE = new Load(0, 0, 0);
+    /** One function's work at one replica; busyPods: the pods running a call through it. */
+    public record Load(int running, int held, long lastActivityMillis, Set<String> busyPods) {
+        static final Load NONE = new Load(0, 0, 0, Set.of());
 
         Load plus(Load o) {
-            return new Load(running + o.running, held + o.held, Math.max(lastActivityMillis, o.lastActivityMillis));
+            Set<String> busy = new java.util.HashSet<>(busyPods);
+            busy.addAll(o.busyPods);
+            return new Load(running + o.running, held + o.held, Math.max(lastActivityMillis, o.lastActivityMillis), busy);
         }
     }
 
@@ -49,5 +51,10 @@ public final class LoadBoard {
     /** Whether every one of the replicas has reported recently enough to trust a scale-down. */
     public synchronized boolean complete(Set<String> replicas, long nowMillis) {
         return replicas.stream().allMatch(r -> reports.containsKey(r) && nowMillis - reports.get(r).receivedMillis() <= maxAgeMillis);
+    }
+
+    /** Whether every one of the replicas has reported since the given time (so its report reflects what it saw then). */
+    public synchronized boolean reportedSince(Set<String> replicas, long sinceMillis) {
+        return replicas.stream().allMatch(r -> reports.containsKey(r) && reports.get(r).receivedMillis() >= sinceMillis);
     }
 }

@@ -3,6 +3,7 @@ package dev.lambkin.gateway.peers;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -68,7 +69,7 @@ public class LoadReports {
         }
         JsonObject functions = new JsonObject();
         local.get().forEach((fn, l) -> functions.put(fn, new JsonObject().put("running", l.running()).put("held", l.held())
-                .put("lastActivity", l.lastActivityMillis())));
+                .put("lastActivity", l.lastActivityMillis()).put("busy", new io.vertx.core.json.JsonArray(List.copyOf(l.busyPods())))));
         try {
             nats.connection().publish(SUBJECT, new JsonObject().put("replica", self()).put("functions", functions).encode()
                     .getBytes(StandardCharsets.UTF_8));
@@ -87,8 +88,10 @@ public class LoadReports {
             Map<String, LoadBoard.Load> functions = new HashMap<>();
             o.getJsonObject("functions", new JsonObject()).forEach(e -> {
                 JsonObject l = (JsonObject) e.getValue();
+                Set<String> busy = new HashSet<>();
+                l.getJsonArray("busy", new io.vertx.core.json.JsonArray()).forEach(p -> busy.add(String.valueOf(p)));
                 functions.put(e.getKey(), new LoadBoard.Load(l.getInteger("running", 0), l.getInteger("held", 0),
-                        l.getLong("lastActivity", 0L)));
+                        l.getLong("lastActivity", 0L), busy));
             });
             board.report(replica, functions, System.currentTimeMillis());
         } catch (RuntimeException e) {
@@ -99,6 +102,11 @@ public class LoadReports {
     /** The other ready replicas' work on a function. */
     public LoadBoard.Load others(String function) {
         return board.of(function, others(), System.currentTimeMillis());
+    }
+
+    /** Whether every other ready replica has reported since then (and so has seen what was marked before). */
+    public boolean reportedSince(long sinceMillis) {
+        return board.reportedSince(others(), sinceMillis);
     }
 
     /** Whether the leader sees every other ready replica's work, and so may scale down. */

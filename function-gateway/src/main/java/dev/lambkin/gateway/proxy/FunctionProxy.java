@@ -2,7 +2,6 @@ package dev.lambkin.gateway.proxy;
 
 import java.util.Map;
 
-import dev.lambkin.gateway.invoke.InvokeError;
 import dev.lambkin.gateway.route.Instance;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -11,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
@@ -18,13 +18,41 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The call to the pod: POST / with the event and the runtime contract's headers, over pooled HTTP/1.1
- * keep-alive connections, cancelled at the invocation's deadline (the connection is reset, so the slot is
- * free at once and the caller gets 504).
+ * keep-alive connections. It tells apart what can happen to a call: an answer, the deadline passing (the call is
+ * reset), the connection closing before an answer (the process died), no connection at all, and an answer
+ * over the size limit (read only up to the limit, then reset).
  */
 @ApplicationScoped
 public class FunctionProxy {
-    /** What came back from the function. */
-    public record Response(int status, MultiMap headers, Buffer body) {
+    /**
+     * A pooled connection idle longer than this is closed by the gateway, before servers close theirs (Node's
+     * default is 5 s, the JDK's 30 s): a request sent on a connection the server is closing would otherwise
+     * look like a process that died mid-call.
+     */
+    static final int IDLE_SECONDS = 4;
+
+    /** What became of one call. */
+    public sealed interface Result {
+    }
+
+    /** The function answered (any status). */
+    public record Responded(int status, MultiMap headers, Buffer body) implements Result {
+    }
+
+    /** The deadline passed first; the call was reset. */
+    public record DeadlinePassed() implements Result {
+    }
+
+    /** Connected and sent, but the connection ended before a full answer: the process exited or dropped it. */
+    public record ConnectionLost(String detail) implements Result {
+    }
+
+    /** Could not connect: nothing reached the function. */
+    public record NotConnected(String detail) implements Result {
+    }
+
+    /** The answer was larger than allowed; the call was reset after limit bytes. */
+    public record TooLarge(long limitBytes) implements Result {
     }
 
     private final Vertx vertx;
@@ -33,7 +61,7 @@ public class FunctionProxy {
     public FunctionProxy(Vertx vertx) {
         this.vertx = vertx;
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(64)
-                .setConnectTimeout(2000).setTcpNoDelay(true));
+                .setKeepAliveTimeout(IDLE_SECONDS).setConnectTimeout(2000).setTcpNoDelay(true));
     }
 
     @PreDestroy
@@ -41,34 +69,67 @@ public class FunctionProxy {
         http.close();
     }
 
-    public Future<Response> invoke(Instance instance, Map<String, String> headers, Buffer event, long deadlineMillis) {
-        Promise<Response> result = Promise.promise();
+    /** Never fails: every way a call can end is a {@link Result}. */
+    public Future<Result> invoke(Instance instance, Map<String, String> headers, Buffer event, long deadlineMillis,
+            long maxResponseBytes) {
+        Promise<Result> result = Promise.promise();
         long budget = Math.max(1, deadlineMillis - System.currentTimeMillis());
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(instance.ip())
                 .setPort(instance.port()).setURI("/");
         headers.forEach(options::putHeader);
         http.request(options).onComplete(ar -> {
             if (ar.failed()) {
-                result.tryFail(InvokeError.unreachable("cannot reach pod " + instance.pod() + ": " + ar.cause().getMessage()));
+                result.tryComplete(new NotConnected("cannot reach pod " + instance.pod() + ": " + ar.cause().getMessage()));
                 return;
             }
-            var request = ar.result();
+            HttpClientRequest request = ar.result();
             long timer = vertx.setTimer(budget, t -> {
-                // answer first: the reset below fails the send at once, and that must not be the caller's error
-                result.tryFail(InvokeError.timedOut("the function ran past its timeout; the call was cancelled"));
+                // answer first: the reset below fails the send at once, and that must not be the outcome
+                result.tryComplete(new DeadlinePassed());
                 request.reset();
             });
-            request.send(event).compose(resp -> resp.body().map(body -> new Response(resp.statusCode(), resp.headers(), body)))
-                    .onComplete(r -> {
+            request.send(event).onComplete(sent -> {
+                if (sent.failed()) {
+                    vertx.cancelTimer(timer);
+                    result.tryComplete(new ConnectionLost(sent.cause().getMessage()));
+                    return;
+                }
+                var response = sent.result();
+                String length = response.getHeader("Content-Length");
+                if (length != null && parse(length) > maxResponseBytes) {
+                    vertx.cancelTimer(timer);
+                    result.tryComplete(new TooLarge(maxResponseBytes));
+                    request.reset();
+                    return;
+                }
+                Buffer body = Buffer.buffer();
+                response.handler(chunk -> {
+                    if (body.length() + chunk.length() > maxResponseBytes) {
                         vertx.cancelTimer(timer);
-                        if (r.succeeded()) {
-                            result.tryComplete(r.result());
-                        } else {
-                            result.tryFail(InvokeError.unreachable("the call to pod " + instance.pod() + " failed: "
-                                    + r.cause().getMessage()));
-                        }
-                    });
+                        result.tryComplete(new TooLarge(maxResponseBytes));
+                        request.reset();
+                    } else if (!result.future().isComplete()) {
+                        body.appendBuffer(chunk);
+                    }
+                });
+                response.exceptionHandler(e -> {
+                    vertx.cancelTimer(timer);
+                    result.tryComplete(new ConnectionLost(e.getMessage()));
+                });
+                response.endHandler(v -> {
+                    vertx.cancelTimer(timer);
+                    result.tryComplete(new Responded(response.statusCode(), response.headers(), body));
+                });
+            });
         });
         return result.future();
+    }
+
+    private static long parse(String length) {
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.lambkin.gateway.scale;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,12 +22,18 @@ import dev.lambkin.gateway.peers.LoadBoard;
 import dev.lambkin.gateway.peers.LoadReports;
 import dev.lambkin.gateway.route.FunctionCatalog;
 import dev.lambkin.gateway.route.FunctionKey;
+import dev.lambkin.gateway.route.Instances;
+import dev.lambkin.gateway.route.PodMarks;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -46,15 +54,19 @@ public class ScaleController {
     private final GatewayConfig config;
     private final GatewayPeers peers;
     private final LoadReports reports;
+    private final Instances instances;
     private final Map<FunctionKey, Long> lastActivity = new ConcurrentHashMap<>();
     private final Set<FunctionKey> writing = ConcurrentHashMap.newKeySet();
+    /** When this replica first saw each marked pod (namespace/pod). */
+    private final Map<String, Long> markSeen = new ConcurrentHashMap<>();
     private final ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor();
     private final long startedAt = System.currentTimeMillis();
     private SharedIndexInformer<Deployment> deployments;
     private long timer = -1;
 
     public ScaleController(KubernetesClient client, FunctionCatalog catalog, ConcurrencyLimiter limiter,
-            Activator activator, Vertx vertx, GatewayConfig config, GatewayPeers peers, LoadReports reports) {
+            Activator activator, Vertx vertx, GatewayConfig config, GatewayPeers peers, LoadReports reports, Instances instances) {
+        this.instances = instances;
         this.peers = peers;
         this.reports = reports;
         this.client = client;
@@ -68,7 +80,6 @@ public class ScaleController {
     void start(@Observes StartupEvent e) {
         deployments = client.apps().deployments().inAnyNamespace()
                 .withLabel("app.kubernetes.io/managed-by", "lambkin-operator").inform();
-        activator.onHold(this::evaluate);
         reports.start(this::localLoad);
         timer = vertx.setPeriodic(config.scaleInterval().toMillis(), t -> catalog.all().forEach(fn -> evaluate(FunctionKey.of(fn))));
     }
@@ -113,15 +124,21 @@ public class ScaleController {
             int held = activator.held(key);
             int running = Math.max(0, limiter.inFlight(key.toString()) - held);
             if (last >= recent || running + held > 0) {
-                load.put(key.toString(), new LoadBoard.Load(running, held, last));
+                load.put(key.toString(), new LoadBoard.Load(running, held, last, instances.busyPods(key)));
             }
         });
         return load;
     }
 
+    /** A request is held: decide at once rather than at the next tick. */
+    void onHeld(@Observes Activator.Held held) {
+        evaluate(held.key());
+    }
+
     /**
      * The leader decides on all replicas' work; any replica may scale up for requests it holds (a cold start never
-     * waits for the leader), but only the leader scales down, and only while it hears from every replica.
+     * waits for the leader), and take back scale-down marks while it holds requests; only the leader scales down,
+     * only while it hears from every replica, and only by pods that no replica is running a call on.
      */
     void evaluate(FunctionKey key) {
         Function fn = catalog.get(key).orElse(null);
@@ -134,38 +151,102 @@ public class ScaleController {
         long idleSeconds = FunctionDefaults.idleSeconds(s);
         long last = lastActivity.getOrDefault(key, startedAt);
         // the limiter counts every admitted request, held ones too: running = admitted - held
-        int held = activator.held(key);
+        int heldHere = activator.held(key);
+        int held = heldHere;
         int running = Math.max(0, limiter.inFlight(key.toString()) - held);
+        Set<String> busy = new HashSet<>(instances.busyPods(key));
         boolean leader = peers.leader();
         if (leader) {
             LoadBoard.Load others = reports.others(key.toString());
             held += others.held();
             running += others.running();
             last = Math.max(last, others.lastActivityMillis());
+            busy.addAll(others.busyPods());
         }
+        final int heldAll = held, runningAll = running;
         long idle = System.currentTimeMillis() - last;
         int desired = Autoscaler.desired(new Autoscaler.Load(running, held, perInstance, min, FunctionDefaults.maxInstances(s), current, idle,
                 idleSeconds));
-        if (desired < current && !(leader && reports.complete())) {
+        List<Instances.PodState> pods = instances.pods(key);
+        List<String> marked = pods.stream().filter(Instances.PodState::markedForRemoval).map(Instances.PodState::name).toList();
+        if (!marked.isEmpty() && (desired > current || (heldHere > 0 && !leader))) {
+            // work came back while pods were marked: a marked pod is warm, cheaper than a cold start
+            write(key, () -> mark(key, marked, false));
             return;
         }
-        final int heldNow = held, runningNow = running;
-        if (desired != current && writing.add(key)) {
+        if (desired > current) {
+            write(key, () -> scale(fn, key, current, desired, runningAll, heldAll, idle, idleSeconds));
+            return;
+        }
+        if (!leader) {
+            return;
+        }
+        if (desired < current && !reports.complete()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<ScaleDown.Pod> view = pods.stream().map(p -> new ScaleDown.Pod(p.name(), p.ready(), p.markedForRemoval(),
+                busy.contains(p.name()) || p.busy(), settled(key, p, now))).toList();
+        switch (ScaleDown.plan(current, desired, view)) {
+            case ScaleDown.Wait w -> {
+            }
+            case ScaleDown.Mark m -> write(key, () -> mark(key, m.pods(), true));
+            case ScaleDown.Unmark u -> write(key, () -> mark(key, u.pods(), false));
+            case ScaleDown.Scale sc -> write(key, () -> scale(fn, key, current, sc.replicas(), runningAll, heldAll, idle, idleSeconds));
+        }
+    }
+
+    /**
+     * A marked pod is settled once this replica has seen the mark for a scale interval and every other replica has
+     * reported its load since then: a call routed to the pod before the mark reached a replica shows in that report.
+     */
+    private boolean settled(FunctionKey key, Instances.PodState pod, long now) {
+        String id = key.namespace() + "/" + pod.name();
+        if (!pod.markedForRemoval()) {
+            markSeen.remove(id);
+            return false;
+        }
+        long seen = markSeen.computeIfAbsent(id, k -> now);
+        return now - seen >= config.scaleInterval().toMillis() && reports.reportedSince(seen + 1);
+    }
+
+    private void write(FunctionKey key, Runnable change) {
+        if (writing.add(key)) {
             writer.submit(() -> {
                 try {
-                    client.apps().deployments().inNamespace(key.namespace()).withName(key.name()).scale(desired);
-                    LOG.infof("%s: scaled %d -> %d (running %d, held %d)", key, current, desired, runningNow, heldNow);
-                    if (current == 0 || desired == 0) {
-                        record(fn, current == 0 ? "ScaledFromZero" : "ScaledToZero", current == 0
-                                ? "started " + desired + " instance(s) for " + heldNow + " waiting request(s)"
-                                : "no invocation for " + idle / 1000 + " s (idleSeconds " + idleSeconds + ")");
-                    }
+                    change.run();
                 } catch (RuntimeException ex) {
-                    LOG.warnf("%s: could not scale to %d: %s", key, desired, ex.getMessage());
+                    LOG.warnf("%s: could not change its instances: %s", key, ex.getMessage());
                 } finally {
                     writing.remove(key);
                 }
             });
+        }
+    }
+
+    private void mark(FunctionKey key, List<String> pods, boolean mark) {
+        JsonObject annotations = new JsonObject();
+        PodMarks.annotations(mark).forEach(annotations::put);
+        String patch = new JsonObject().put("metadata", new JsonObject().put("annotations", annotations)).encode();
+        for (String pod : pods) {
+            try {
+                client.pods().inNamespace(key.namespace()).withName(pod).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                LOG.debugf("%s: %s pod %s for scale-down", key, mark ? "marked" : "unmarked", pod);
+            } catch (KubernetesClientException ex) {
+                if (ex.getCode() != 404) {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private void scale(Function fn, FunctionKey key, int current, int desired, int running, int held, long idle, long idleSeconds) {
+        client.apps().deployments().inNamespace(key.namespace()).withName(key.name()).scale(desired);
+        LOG.infof("%s: scaled %d -> %d (running %d, held %d)", key, current, desired, running, held);
+        if (current == 0 || desired == 0) {
+            record(fn, current == 0 ? "ScaledFromZero" : "ScaledToZero", current == 0
+                    ? "started " + desired + " instance(s) for " + held + " waiting request(s)"
+                    : "no invocation for " + idle / 1000 + " s (idleSeconds " + idleSeconds + ")");
         }
     }
 }

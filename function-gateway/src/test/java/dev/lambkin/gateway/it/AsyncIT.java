@@ -146,6 +146,48 @@ class AsyncIT {
     }
 
     @Test
+    void anEventWhoseFunctionCrashesIsAFunctionErrorAndDeadLetteredAfterItsRetries(TestCluster cluster) throws Exception {
+        queue(cluster, "crashes");
+        Gateway.function(cluster, "poison", """
+                image: lambkin.local/netcheck:dev
+                args: [serve]
+                timeoutSeconds: 10
+                async: {maxRetries: 0, deadLetterQueue: crashes}""");
+        var accepted = gateway.invoke(cluster, "poison", "{\"exit\": 2}", EVENT, "Event");
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String id = accepted.headers().firstValue("Lambkin-Request-Id").orElseThrow();
+        // a crash uses up the retries like any function error: with maxRetries 0 it is dead-lettered after one try,
+        // not backed off for maxEventAgeSeconds (6 h) as a system error
+        JsonObject page = TestCluster.await(Gateway.START).until(() -> dlq(cluster, "crashes", ""),
+                p -> p.getJsonArray("messages").size() == 1);
+        JsonObject letter = page.getJsonArray("messages").getJsonObject(0).getJsonObject("deadLetter");
+        assertEquals(id, letter.getString("requestId"));
+        assertEquals("RetriesExhausted", letter.getString("condition"));
+        assertEquals("Runtime.ExitError", letter.getString("errorType"), letter.encode());
+        assertEquals(1, letter.getInteger("attempts"));
+    }
+
+    @Test
+    void anEventWhoseDeadLetterQueueIsMissingIsKeptUntilTheQueueExists(TestCluster cluster) throws Exception {
+        Gateway.function(cluster, "orphan", """
+                image: lambkin.local/netcheck:dev
+                args: [serve]
+                env: [{name: NETCHECK_FAIL, value: "1"}]
+                async: {maxRetries: 0, deadLetterQueue: later}""");
+        var accepted = gateway.invoke(cluster, "orphan", "{\"n\": 1}", EVENT, "Event");
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String id = accepted.headers().firstValue("Lambkin-Request-Id").orElseThrow();
+        String missing = "lambkin_async_dead_letter_queue_missing_total{function=\"orphan\",namespace=\"" + cluster.namespace()
+                + "\",queue=\"later\"}";
+        TestCluster.await(Gateway.START).until(() -> gateway.send("GET", "/q/metrics", null).body().contains(missing));
+        // the queue appears: the kept event lands in it
+        queue(cluster, "later");
+        JsonObject page = TestCluster.await(Gateway.START).until(() -> dlq(cluster, "later", ""),
+                p -> p.getJsonArray("messages").size() == 1);
+        assertEquals(id, page.getJsonArray("messages").getJsonObject(0).getJsonObject("deadLetter").getString("requestId"));
+    }
+
+    @Test
     void eventsOlderThanMaxEventAgeAreDeadLetteredAndTheQueueCanBePagedAndPurged(TestCluster cluster) throws Exception {
         queue(cluster, "expired");
         Gateway.function(cluster, "never", """

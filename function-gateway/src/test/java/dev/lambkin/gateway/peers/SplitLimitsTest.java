@@ -47,14 +47,14 @@ class SplitLimitsTest {
     @Test
     void theLeaderSumsFreshReportsAndScalesDownOnlyWhenItHearsEveryone() {
         LoadBoard board = new LoadBoard(3000);
-        board.report("gw-b", Map.of("ns/a", new LoadBoard.Load(2, 1, 1000)), 10_000);
-        board.report("gw-c", Map.of("ns/a", new LoadBoard.Load(3, 0, 5000)), 11_000);
+        board.report("gw-b", Map.of("ns/a", new LoadBoard.Load(2, 1, 1000, Set.of("p1"))), 10_000);
+        board.report("gw-c", Map.of("ns/a", new LoadBoard.Load(3, 0, 5000, Set.of("p2"))), 11_000);
         LoadBoard.Load a = board.of("ns/a", Set.of("gw-b", "gw-c"), 12_000);
-        assertEquals(new LoadBoard.Load(5, 1, 5000), a);
-        assertEquals(new LoadBoard.Load(0, 0, 0), board.of("ns/other", Set.of("gw-b", "gw-c"), 12_000));
+        assertEquals(new LoadBoard.Load(5, 1, 5000, Set.of("p1", "p2")), a);
+        assertEquals(new LoadBoard.Load(0, 0, 0, Set.of()), board.of("ns/other", Set.of("gw-b", "gw-c"), 12_000));
         assertTrue(board.complete(Set.of("gw-b", "gw-c"), 12_000));
         // gw-b went quiet: its old work no longer counts, and nobody may scale down blind
-        assertEquals(new LoadBoard.Load(3, 0, 5000), board.of("ns/a", Set.of("gw-b", "gw-c"), 13_500));
+        assertEquals(new LoadBoard.Load(3, 0, 5000, Set.of("p2")), board.of("ns/a", Set.of("gw-b", "gw-c"), 13_500));
         assertFalse(board.complete(Set.of("gw-b", "gw-c"), 13_500));
         assertFalse(board.complete(Set.of("gw-d"), 12_000), "a replica that never reported");
         assertTrue(board.complete(Set.of(), 12_000), "alone: nothing to wait for");

@@ -7,9 +7,13 @@ import java.time.Clock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import dev.lambkin.contract.Contract;
+
 /**
  * Starts a function. In {@code main}: {@code LambkinRuntime.start(new MyHandler(), MyEvent.class);} — it serves
- * on {@code LAMBKIN_PORT} (default 8080) until the process ends.
+ * on {@code LAMBKIN_PORT} (default 8080) until the process ends. On SIGTERM it drains (invocations in flight
+ * finish, within the function's timeout + 1 s); after an invocation outlives its deadline the process ends with
+ * exit code 124 once nothing else runs in it.
  */
 public final class LambkinRuntime {
     private LambkinRuntime() {
@@ -29,6 +33,8 @@ public final class LambkinRuntime {
         }
         int port = Integer.parseInt(System.getenv().getOrDefault("LAMBKIN_PORT", "8080"));
         RuntimeServer server = serve(handler, inputType, port);
+        // Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds: use it to finish what was started
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lambkin-drain").unstarted(server::drain));
         long initMs = System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
                 .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
         System.out.println("lambkin runtime listening on :" + server.port() + " (init " + initMs + " ms)");
@@ -39,7 +45,7 @@ public final class LambkinRuntime {
         try (RuntimeServer server = serve(handler, inputType, 0);
                 java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
             var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/"))
-                    .header("Lambkin-Request-Id", "aot-training").header("Lambkin-Log-Type", "Tail")
+                    .header(Contract.REQUEST_ID, "aot-training").header(Contract.LOG_TYPE, "Tail")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(event)).build();
             for (int i = 0; i < 20; i++) {
                 http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -50,10 +56,20 @@ public final class LambkinRuntime {
         System.out.println("lambkin runtime: AOT training run done");
     }
 
-    /** Serves the handler on a port (0: any free one); for tests and embedding. */
+    /**
+     * Serves the handler on a port (0: any free one); for tests and embedding. An invocation that outlives its
+     * deadline ends the process (with {@code Runtime.halt}: a runaway handler cannot hold it up).
+     */
     public static <I, O> RuntimeServer serve(Handler<I, O> handler, Type inputType, int port) throws IOException {
+        return serve(handler, inputType, port, RuntimeServer.Settings.fromEnvironment(System.getenv()), System.out,
+                () -> Runtime.getRuntime().halt(RuntimeServer.TIMED_OUT_EXIT_CODE));
+    }
+
+    /** As {@link #serve(Handler, Type, int)}, with the settings, output and process end given (tests). */
+    static <I, O> RuntimeServer serve(Handler<I, O> handler, Type inputType, int port, RuntimeServer.Settings settings,
+            java.io.PrintStream out, Runnable halt) throws IOException {
         ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
-        return new RuntimeServer(handler, json.getTypeFactory().constructType(inputType), json,
-                RuntimeServer.Settings.fromEnvironment(System.getenv()), port, Clock.systemUTC(), System.out);
+        return new RuntimeServer(handler, json.getTypeFactory().constructType(inputType), json, settings, port,
+                Clock.systemUTC(), out, halt);
     }
 }

@@ -13,6 +13,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.lambkin.contract.Contract;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -140,7 +142,7 @@ class RuntimeServerTest {
             logger.log("line %03d é", i);
         }
         byte[] tail = logger.tail();
-        assertTrue(tail.length <= FunctionLogger.TAIL_BYTES);
+        assertTrue(tail.length <= Contract.LOG_TAIL_BYTES);
         assertTrue(new String(tail, StandardCharsets.UTF_8).endsWith("line 499 é\n"));
     }
 }

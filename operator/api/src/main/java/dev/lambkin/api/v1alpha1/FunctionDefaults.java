@@ -61,8 +61,11 @@ public final class FunctionDefaults {
     }
 
     /** Oldest an asynchronous event may get (Lambda's default: 6 hours). */
+    /** Lambda's (and the CRD's) longest maxEventAgeSeconds: 6 hours. */
+    public static final int MAX_EVENT_AGE_SECONDS = 21600;
+
     public static int maxEventAgeSeconds(FunctionSpec s) {
-        return s.async != null && s.async.maxEventAgeSeconds != null ? s.async.maxEventAgeSeconds : 21600;
+        return s.async != null && s.async.maxEventAgeSeconds != null ? s.async.maxEventAgeSeconds : MAX_EVENT_AGE_SECONDS;
     }
 
     public static Optional<String> deadLetterQueue(FunctionSpec s) {

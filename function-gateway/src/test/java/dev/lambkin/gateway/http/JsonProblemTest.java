@@ -1,4 +1,4 @@
-package dev.lambkin.gateway.invoke;
+package dev.lambkin.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,32 +1,35 @@
-package dev.lambkin.gateway.invoke;
+package dev.lambkin.gateway.http;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.util.regex.Pattern;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.Names;
+import dev.lambkin.contract.Contract;
 import dev.lambkin.gateway.Draining;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.AsyncMetrics;
 import dev.lambkin.gateway.async.EventQueue;
-import dev.lambkin.gateway.limit.ConcurrencyLimiter;
+import dev.lambkin.gateway.invoke.Invocation;
+import dev.lambkin.gateway.invoke.Invoker;
+import dev.lambkin.gateway.invoke.RequestIds;
+import dev.lambkin.gateway.limit.Admission;
+import dev.lambkin.gateway.limit.Lease;
 import dev.lambkin.gateway.record.InvocationMetrics;
 import dev.lambkin.gateway.route.FunctionCatalog;
 import dev.lambkin.gateway.route.FunctionKey;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
-
-
 
 /**
  * {@code POST /functions/{namespace}/{name}}: Lambda's Invoke on Kubernetes. Non-blocking on Vert.x: a request
@@ -39,24 +42,22 @@ public class InvokeRoutes {
     /** Lambda's asynchronous payload limit. */
     public static final int MAX_ASYNC_PAYLOAD = 1024 * 1024;
     static final Pattern DNS_LABEL = Pattern.compile(Names.DNS_LABEL);
-    static final String REQUEST_ID = "Lambkin-Request-Id";
-    static final String FUNCTION_ERROR = "Lambkin-Function-Error";
-    static final String INVOCATION_TYPE = "Lambkin-Invocation-Type";
+    private static final Logger LOG = Logger.getLogger(InvokeRoutes.class);
     private static final JsonFactory JSON = new JsonFactory();
 
     private final FunctionCatalog catalog;
-    private final ConcurrencyLimiter limiter;
+    private final Admission admission;
     private final Invoker invoker;
     private final EventQueue events;
     private final InvocationMetrics metrics;
     private final AsyncMetrics asyncMetrics;
     private final Draining draining;
 
-    public InvokeRoutes(FunctionCatalog catalog, ConcurrencyLimiter limiter, Invoker invoker, EventQueue events,
+    public InvokeRoutes(FunctionCatalog catalog, Admission admission, Invoker invoker, EventQueue events,
             InvocationMetrics metrics, AsyncMetrics asyncMetrics, Draining draining) {
         this.draining = draining;
         this.catalog = catalog;
-        this.limiter = limiter;
+        this.admission = admission;
         this.invoker = invoker;
         this.events = events;
         this.metrics = metrics;
@@ -68,36 +69,29 @@ public class InvokeRoutes {
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_SYNC_PAYLOAD))
                 .handler(this::invoke)
                 .failureHandler(this::failure);
-        router.route("/functions/:namespace/:name").handler(ctx -> fail(ctx, InvokeError.badRequest(
+        router.route("/functions/:namespace/:name").handler(ctx -> fail(ctx, ApiError.badRequest(
                 "invoke a function with POST, not " + ctx.request().method())));
     }
 
-
-
     private void invoke(RoutingContext ctx) {
         if (draining.draining()) {
-            fail(ctx, InvokeError.draining());
+            fail(ctx, ApiError.draining());
             return;
         }
         String ns = ctx.pathParam("namespace"), name = ctx.pathParam("name");
         if (!dnsLabel(ns) || !dnsLabel(name)) {
-            fail(ctx, InvokeError.badRequest("namespace and function name must be DNS labels: " + ns + "/" + name));
+            fail(ctx, ApiError.badRequest("namespace and function name must be DNS labels: " + ns + "/" + name));
             return;
         }
-        String type = ctx.request().getHeader(INVOCATION_TYPE);
+        String type = ctx.request().getHeader(Contract.INVOCATION_TYPE);
         if (type != null && !type.equals("RequestResponse") && !type.equals("DryRun") && !type.equals("Event")) {
-            fail(ctx, InvokeError.badRequest(INVOCATION_TYPE + " must be RequestResponse, Event or DryRun, not " + type));
-            return;
-        }
-        String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType != null && (contentType.startsWith("multipart/") || contentType.startsWith("application/x-www-form-urlencoded"))) {
-            fail(ctx, InvokeError.unsupportedMediaType("the event must be JSON, not " + contentType));
+            fail(ctx, ApiError.badRequest(Contract.INVOCATION_TYPE + " must be RequestResponse, Event or DryRun, not " + type));
             return;
         }
         FunctionKey key = new FunctionKey(ns, name);
         Function fn = catalog.get(key).orElse(null);
         if (fn == null) {
-            fail(ctx, InvokeError.notFound("Function not found: " + key));
+            fail(ctx, ApiError.notFound("Function not found: " + key));
             return;
         }
         if ("DryRun".equals(type)) {
@@ -106,48 +100,39 @@ public class InvokeRoutes {
         }
         Buffer event = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
         if ("Event".equals(type) && event.length() > MAX_ASYNC_PAYLOAD) {
-            fail(ctx, InvokeError.tooLarge("the event is " + event.length() + " bytes; the asynchronous limit is " + MAX_ASYNC_PAYLOAD));
+            fail(ctx, ApiError.tooLarge("the event is " + event.length() + " bytes; the asynchronous limit is " + MAX_ASYNC_PAYLOAD));
             return;
         }
+        // judged by what it is, as Lambda does, whatever the Content-Type says (curl -d sends a form type)
         String invalid = jsonProblem(event);
         if (invalid != null) {
-            fail(ctx, InvokeError.badRequest("could not parse the request body as JSON: " + invalid));
+            fail(ctx, ApiError.badRequest("could not parse the request body as JSON: " + invalid));
             return;
         }
         if ("Event".equals(type)) {
             accept(ctx, key, event);
             return;
         }
-        ConcurrencyLimiter.Result admitted = limiter.tryAcquire(key.toString());
-        if (admitted instanceof ConcurrencyLimiter.Refused refused) {
-            metrics.throttled(key, refused.reason().name());
-            fail(ctx, throttled(key, refused));
-            return;
+        switch (admission.tryAcquire(key.toString())) {
+            case Admission.Refused refused -> {
+                metrics.throttled(key, refused.reason().name());
+                fail(ctx, throttled(key, refused));
+            }
+            case Lease lease -> call(ctx, fn, key, event, lease);
         }
-        call(ctx, fn, key, event, (ConcurrencyLimiter.Permit) admitted);
     }
 
-    private void call(RoutingContext ctx, Function fn, FunctionKey key, Buffer event, ConcurrencyLimiter.Permit permit) {
+    private void call(RoutingContext ctx, Function fn, FunctionKey key, Buffer event, Lease lease) {
         String requestId = RequestIds.next();
         Invocation inv = new Invocation(key, fn, event, requestId, "RequestResponse", 1,
-                ctx.request().getHeader("traceparent"), ctx.request().getHeader("Lambkin-Log-Type"));
-        invoker.invoke(inv, permit).onComplete(done -> {
+                ctx.request().getHeader(Contract.TRACEPARENT), ctx.request().getHeader(Contract.LOG_TYPE));
+        invoker.invoke(inv, lease).onComplete(done -> {
             if (done.failed()) {
-                fail(ctx, done.cause(), requestId);
+                LOG.errorf(done.cause(), "invocation %s of %s failed in the gateway", requestId, key);
+                ApiErrors.answer(ctx.response(), ApiError.internal(requestId), requestId);
                 return;
             }
-            Invoker.Answer a = done.result();
-            var response = ctx.response().putHeader(REQUEST_ID, requestId).putHeader("Lambkin-Executed-Instance", a.pod());
-            if (a.functionError() != null) {
-                response.putHeader(FUNCTION_ERROR, a.functionError());
-            }
-            String log = a.headers().get("Lambkin-Log-Result");
-            if (log != null) {
-                response.putHeader("Lambkin-Log-Result", log);
-            }
-            String contentType = a.headers().get("Content-Type");
-            response.putHeader("Content-Type", contentType != null ? contentType : "application/json");
-            response.setStatusCode(200).end(a.body());
+            SyncAnswers.answer(ctx.response(), requestId, done.result());
         });
     }
 
@@ -155,16 +140,16 @@ public class InvokeRoutes {
     private void accept(RoutingContext ctx, FunctionKey key, Buffer event) {
         String requestId = RequestIds.next();
         AsyncEvent accepted = AsyncEvent.accepted(requestId, key, event.getBytes(), Instant.now(),
-                ctx.request().getHeader("traceparent"));
+                ctx.request().getHeader(Contract.TRACEPARENT));
         var vertxContext = ctx.vertx().getOrCreateContext();
         events.publish(accepted).whenComplete((seq, err) -> vertxContext.runOnContext(v -> {
             if (err != null) {
-                fail(ctx, InvokeError.unavailable("AsyncUnavailable", "the event could not be stored: "
+                ApiErrors.answer(ctx.response(), ApiError.unavailable("AsyncUnavailable", "the event could not be stored: "
                         + (err.getMessage() != null ? err.getMessage() : err.getClass().getSimpleName())), requestId);
                 return;
             }
             asyncMetrics.accepted(key);
-            ctx.response().setStatusCode(202).putHeader(REQUEST_ID, requestId).end();
+            ctx.response().setStatusCode(202).putHeader(Contract.REQUEST_ID, requestId).end();
         }));
     }
 
@@ -172,9 +157,9 @@ public class InvokeRoutes {
         return s.length() <= 63 && DNS_LABEL.matcher(s).matches();
     }
 
-    private static InvokeError throttled(FunctionKey key, ConcurrencyLimiter.Refused refused) {
+    private static ApiError throttled(FunctionKey key, Admission.Refused refused) {
         String reason = refused.reason().name();
-        return InvokeError.throttled(reason, "Rate Exceeded: " + key + " is at its concurrency limit (" + reason + ")");
+        return ApiError.throttled(reason, "Rate Exceeded: " + key + " is at its concurrency limit (" + reason + ")");
     }
 
     /** Null when the body is empty or one JSON value; else what is wrong with it. */
@@ -198,35 +183,20 @@ public class InvokeRoutes {
 
     private void failure(RoutingContext ctx) {
         if (ctx.statusCode() == 413) {
-            fail(ctx, InvokeError.tooLarge("the event is larger than " + MAX_SYNC_PAYLOAD + " bytes, the synchronous limit"));
-        } else if (ctx.failure() instanceof InvokeError e) {
+            fail(ctx, ApiError.tooLarge("the event is larger than " + MAX_SYNC_PAYLOAD + " bytes, the synchronous limit"));
+        } else if (ctx.failure() instanceof ApiError e) {
             fail(ctx, e);
+        } else if (ctx.failure() == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            fail(ctx, ApiError.badRequest("the request could not be read (HTTP " + ctx.statusCode() + ")"));
         } else {
-            fail(ctx, InvokeError.badRequest(ctx.failure() == null ? "bad request" : ctx.failure().getMessage()));
+            String requestId = RequestIds.next();
+            LOG.errorf(ctx.failure(), "request %s (%s %s) failed in the gateway", requestId, ctx.request().method(),
+                    ctx.request().path());
+            ApiErrors.answer(ctx.response(), ApiError.internal(requestId), requestId);
         }
     }
 
-    public static void fail(RoutingContext ctx, InvokeError e) {
-        fail(ctx, e, null);
-    }
-
-    public static void fail(RoutingContext ctx, Throwable cause, String requestId) {
-        InvokeError e = cause instanceof InvokeError ie ? ie
-                : InvokeError.unreachable(cause == null ? "invocation failed" : cause.getMessage());
-        if (ctx.response().ended()) {
-            return;
-        }
-        JsonObject body = new JsonObject().put("type", e.type()).put("message", e.getMessage());
-        if (e.reason() != null) {
-            body.put("reason", e.reason());
-        }
-        var response = ctx.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json");
-        if (requestId != null) {
-            response.putHeader(REQUEST_ID, requestId);
-        }
-        if (e.retryAfterSeconds() != null) {
-            response.putHeader("Retry-After", e.retryAfterSeconds().toString());
-        }
-        response.end(body.encode());
+    public static void fail(RoutingContext ctx, ApiError e) {
+        ApiErrors.answer(ctx.response(), e, null);
     }
 }

@@ -1,4 +1,4 @@
-package dev.lambkin.gateway.async;
+package dev.lambkin.gateway.limit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 
 class PermitQueueTest {
     @Test

@@ -1,4 +1,4 @@
-package dev.lambkin.gateway.async;
+package dev.lambkin.gateway.limit;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 
 /**
  * Asynchronous events wait here for a concurrency slot instead of being refused: the limiter's refusal is a
