@@ -35,8 +35,11 @@ public class Activator {
     public sealed interface Activation {
     }
 
-    /** An instance with a slot taken for this request; waited: it was held (a cold start, or all were busy). */
-    public record Activated(Instance instance, boolean waited) implements Activation {
+    /**
+     * An instance with a slot taken for this request; cold: the request waited for an instance to start (not
+     * merely for a busy one's free slot).
+     */
+    public record Activated(Instance instance, boolean cold) implements Activation {
     }
 
     public record NotActivated(Why why, String reason, String message) implements Activation {
@@ -65,14 +68,16 @@ public class Activator {
         final FunctionKey key;
         final int perInstance;
         final long bytes;
+        final boolean cold;
         final Promise<Activation> promise = Promise.promise();
         final AtomicBoolean done = new AtomicBoolean();
         long timer;
 
-        Waiter(FunctionKey key, int perInstance, long bytes) {
+        Waiter(FunctionKey key, int perInstance, long bytes, boolean cold) {
             this.key = key;
             this.perInstance = perInstance;
             this.bytes = bytes;
+            this.cold = cold;
         }
 
         void complete(Instance instance) {
@@ -81,7 +86,7 @@ public class Activator {
                 return;
             }
             leave();
-            promise.complete(new Activated(instance, true));
+            promise.complete(new Activated(instance, cold));
         }
 
         void fail(NotActivated why) {
@@ -145,14 +150,19 @@ public class Activator {
             return Future.succeededFuture(new NotActivated(Why.OVERLOADED, "HoldCapacityExceeded",
                     "the gateway already holds " + config.hold().maxBytes() + " bytes of requests waiting for instances"));
         }
-        Waiter w = new Waiter(key, perInstance, eventBytes);
-        waiting.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(w);
         // a cold start has Lambda's init budget; a request waiting for a busy instance's slot, the hold timeout
         boolean cold = instances.routableCount(key) == 0;
+        Waiter w = new Waiter(key, perInstance, eventBytes, cold);
         long wait = Math.max(1, (cold ? config.hold().initTimeout() : config.hold().timeout()).toMillis());
         w.timer = vertx.setTimer(wait, t -> w.fail(new NotActivated(Why.NO_INSTANCE, cold ? "InitTimeout" : "HoldTimeout",
                 "function " + key + " had no instance ready after " + wait + " ms")));
-        held.fire(new Held(key));
+        waiting.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(w);
+        try {
+            held.fire(new Held(key));
+        } catch (RuntimeException e) {
+            // the autoscaler's failure must not strand the request: its next tick scales for it
+            org.jboss.logging.Logger.getLogger(Activator.class).warnf(e, "%s: scaling for a held request failed", key);
+        }
         drain(key); // an instance may have appeared in between
         return w.promise.future();
     }

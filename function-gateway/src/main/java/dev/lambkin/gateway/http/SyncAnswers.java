@@ -45,7 +45,8 @@ public final class SyncAnswers {
                 passOn(response, a.headers().get(Contract.LOG_RESULT), a.headers().get("Content-Type"));
                 response.setStatusCode(200).end(a.body());
             }
-            case Outcome.FunctionError e -> {
+            case Outcome.FunctionError e when e.headers().get(Contract.FUNCTION_ERROR) != null -> {
+                // the function reported its error as the contract says: its payload goes to the caller as it is
                 response.putHeader(EXECUTED_INSTANCE, e.pod()).putHeader(Contract.FUNCTION_ERROR, e.kind());
                 passOn(response, e.headers().get(Contract.LOG_RESULT), e.headers().get("Content-Type"));
                 response.setStatusCode(200).end(e.body());

@@ -60,13 +60,15 @@ public class Invoker {
         FunctionKey key = inv.key();
         Function fn = inv.function();
         long start = System.nanoTime();
-        io.opentelemetry.context.Context parent = tracing.parent(inv.traceparent());
-        Span span = tracing.start(key, parent);
-        span.setAttribute("faas.invocation_id", inv.requestId());
-        span.setAttribute("faas.trigger", "Event".equals(inv.type()) ? "pubsub" : "http");
-        scaler.touch(key);
+        io.opentelemetry.context.Context parent;
+        Span span;
         Future<Activator.Activation> activation;
         try {
+            parent = tracing.parent(inv.traceparent());
+            span = tracing.start(key, parent);
+            span.setAttribute("faas.invocation_id", inv.requestId());
+            span.setAttribute("faas.trigger", "Event".equals(inv.type()) ? "pubsub" : "http");
+            scaler.touch(key);
             activation = activator.instance(key, FunctionDefaults.perInstance(fn.getSpec()), inv.event().length());
         } catch (RuntimeException defect) {
             lease.release();
@@ -78,7 +80,14 @@ public class Invoker {
                 done(inv, lease, null, start, span, false, null, null, outcome);
                 yield Future.succeededFuture(outcome);
             }
-            case Activator.Activated ok -> call(inv, lease, ok, start, span, parent);
+            case Activator.Activated ok -> {
+                try {
+                    yield call(inv, lease, ok, start, span, parent);
+                } catch (RuntimeException defect) { // the slot taken for this call goes back all the same
+                    instances.release(ok.instance());
+                    throw defect;
+                }
+            }
         }).onFailure(defect -> lease.release());
     }
 
@@ -86,7 +95,7 @@ public class Invoker {
             io.opentelemetry.context.Context parent) {
         FunctionKey key = inv.key();
         Instance target = activated.instance();
-        boolean cold = activated.waited();
+        boolean cold = activated.cold();
         if (cold) {
             coldStarts.count(key);
         }

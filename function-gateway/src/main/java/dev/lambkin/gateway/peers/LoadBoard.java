@@ -11,14 +11,18 @@ import java.util.Set;
  * Plain Java; the caller passes the clock.
  */
 public final class LoadBoard {
-    /** One function's work at one replica; busyPods: the pods running a call through it. */
-    public record Load(int running, int held, long lastActivityMillis, Set<String> busyPods) {
-        static final Load NONE = new Load(0, 0, 0, Set.of());
+    /**
+     * One function's work at one replica; busyPods: the pods running a call through it; markedPods: the pods it has
+     * seen marked for scale-down (so it routes no new call to them).
+     */
+    public record Load(int running, int held, long lastActivityMillis, Set<String> busyPods, Set<String> markedPods) {
+        static final Load NONE = new Load(0, 0, 0, Set.of(), Set.of());
 
         Load plus(Load o) {
             Set<String> busy = new java.util.HashSet<>(busyPods);
             busy.addAll(o.busyPods);
-            return new Load(running + o.running, held + o.held, Math.max(lastActivityMillis, o.lastActivityMillis), busy);
+            return new Load(running + o.running, held + o.held, Math.max(lastActivityMillis, o.lastActivityMillis), busy,
+                    Set.of());
         }
     }
 
@@ -53,8 +57,20 @@ public final class LoadBoard {
         return replicas.stream().allMatch(r -> reports.containsKey(r) && nowMillis - reports.get(r).receivedMillis() <= maxAgeMillis);
     }
 
-    /** Whether every one of the replicas has reported since the given time (so its report reflects what it saw then). */
-    public synchronized boolean reportedSince(Set<String> replicas, long sinceMillis) {
-        return replicas.stream().allMatch(r -> reports.containsKey(r) && reports.get(r).receivedMillis() >= sinceMillis);
+    /** Whether each of the replicas says, in a fresh report, that it has seen the pod marked for scale-down. */
+    public synchronized boolean seenMarkedByAll(String function, String pod, Set<String> replicas, long nowMillis) {
+        return replicas.stream().allMatch(r -> {
+            Report report = reports.get(r);
+            return report != null && nowMillis - report.receivedMillis() <= maxAgeMillis
+                    && report.functions().getOrDefault(function, Load.NONE).markedPods().contains(pod);
+        });
+    }
+
+    /** Pods running a call through any replica that reported lately, ready or not (a draining one still finishes calls). */
+    public synchronized Set<String> busyAnywhere(String function, long nowMillis) {
+        Set<String> busy = new java.util.HashSet<>();
+        reports.values().stream().filter(r -> nowMillis - r.receivedMillis() <= maxAgeMillis)
+                .forEach(r -> busy.addAll(r.functions().getOrDefault(function, Load.NONE).busyPods()));
+        return busy;
     }
 }

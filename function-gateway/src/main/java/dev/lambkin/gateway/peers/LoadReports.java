@@ -69,7 +69,8 @@ public class LoadReports {
         }
         JsonObject functions = new JsonObject();
         local.get().forEach((fn, l) -> functions.put(fn, new JsonObject().put("running", l.running()).put("held", l.held())
-                .put("lastActivity", l.lastActivityMillis()).put("busy", new io.vertx.core.json.JsonArray(List.copyOf(l.busyPods())))));
+                .put("lastActivity", l.lastActivityMillis()).put("busy", new io.vertx.core.json.JsonArray(List.copyOf(l.busyPods())))
+                .put("marked", new io.vertx.core.json.JsonArray(List.copyOf(l.markedPods())))));
         try {
             nats.connection().publish(SUBJECT, new JsonObject().put("replica", self()).put("functions", functions).encode()
                     .getBytes(StandardCharsets.UTF_8));
@@ -88,10 +89,11 @@ public class LoadReports {
             Map<String, LoadBoard.Load> functions = new HashMap<>();
             o.getJsonObject("functions", new JsonObject()).forEach(e -> {
                 JsonObject l = (JsonObject) e.getValue();
-                Set<String> busy = new HashSet<>();
+                Set<String> busy = new HashSet<>(), marked = new HashSet<>();
                 l.getJsonArray("busy", new io.vertx.core.json.JsonArray()).forEach(p -> busy.add(String.valueOf(p)));
+                l.getJsonArray("marked", new io.vertx.core.json.JsonArray()).forEach(p -> marked.add(String.valueOf(p)));
                 functions.put(e.getKey(), new LoadBoard.Load(l.getInteger("running", 0), l.getInteger("held", 0),
-                        l.getLong("lastActivity", 0L), busy));
+                        l.getLong("lastActivity", 0L), busy, marked));
             });
             board.report(replica, functions, System.currentTimeMillis());
         } catch (RuntimeException e) {
@@ -104,9 +106,14 @@ public class LoadReports {
         return board.of(function, others(), System.currentTimeMillis());
     }
 
-    /** Whether every other ready replica has reported since then (and so has seen what was marked before). */
-    public boolean reportedSince(long sinceMillis) {
-        return board.reportedSince(others(), sinceMillis);
+    /** Whether every other ready replica reports that it has seen the pod marked (and so routes nothing new to it). */
+    public boolean seenMarkedByAll(String function, String pod) {
+        return board.seenMarkedByAll(function, pod, others(), System.currentTimeMillis());
+    }
+
+    /** Pods running a call through any other replica that reported lately, ready or draining. */
+    public Set<String> busyElsewhere(String function) {
+        return board.busyAnywhere(function, System.currentTimeMillis());
     }
 
     /** Whether the leader sees every other ready replica's work, and so may scale down. */

@@ -30,6 +30,8 @@ public class FunctionProxy {
      * look like a process that died mid-call.
      */
     static final int IDLE_SECONDS = 4;
+    /** Connections per pod: as many as one instance may take calls at once (perInstance is at most 1000). */
+    static final int CONNECTIONS_PER_POD = 1000;
 
     /** What became of one call. */
     public sealed interface Result {
@@ -60,7 +62,7 @@ public class FunctionProxy {
 
     public FunctionProxy(Vertx vertx) {
         this.vertx = vertx;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(64)
+        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(CONNECTIONS_PER_POD)
                 .setKeepAliveTimeout(IDLE_SECONDS).setConnectTimeout(2000).setTcpNoDelay(true));
     }
 
@@ -77,24 +79,35 @@ public class FunctionProxy {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(instance.ip())
                 .setPort(instance.port()).setURI("/");
         headers.forEach(options::putHeader);
+        // the deadline counts from now: a slow connect or a wait for a pooled connection is the call's time too
+        java.util.concurrent.atomic.AtomicReference<HttpClientRequest> sent = new java.util.concurrent.atomic.AtomicReference<>();
+        long timer = vertx.setTimer(budget, t -> {
+            // answer first: the reset below fails the send at once, and that must not be the outcome
+            result.tryComplete(new DeadlinePassed());
+            HttpClientRequest request = sent.get();
+            if (request != null) {
+                request.reset();
+            }
+        });
         http.request(options).onComplete(ar -> {
             if (ar.failed()) {
+                vertx.cancelTimer(timer);
                 result.tryComplete(new NotConnected("cannot reach pod " + instance.pod() + ": " + ar.cause().getMessage()));
                 return;
             }
             HttpClientRequest request = ar.result();
-            long timer = vertx.setTimer(budget, t -> {
-                // answer first: the reset below fails the send at once, and that must not be the outcome
-                result.tryComplete(new DeadlinePassed());
+            sent.set(request);
+            if (result.future().isComplete()) { // the deadline passed while connecting
                 request.reset();
-            });
-            request.send(event).onComplete(sent -> {
-                if (sent.failed()) {
+                return;
+            }
+            request.send(event).onComplete(answer -> {
+                if (answer.failed()) {
                     vertx.cancelTimer(timer);
-                    result.tryComplete(new ConnectionLost(sent.cause().getMessage()));
+                    result.tryComplete(new ConnectionLost(answer.cause().getMessage()));
                     return;
                 }
-                var response = sent.result();
+                var response = answer.result();
                 String length = response.getHeader("Content-Length");
                 if (length != null && parse(length) > maxResponseBytes) {
                     vertx.cancelTimer(timer);

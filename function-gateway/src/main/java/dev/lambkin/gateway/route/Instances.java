@@ -20,12 +20,16 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +56,8 @@ public class Instances {
     /** How often the pod's status is read while waiting to learn how a process ended. */
     static final long EXIT_POLL_MS = 50;
     private static final String BY_FUNCTION = "function";
+    /** Tries to mark or delete a retired pod before giving up (about a minute in all). */
+    static final int REAP_ATTEMPTS = 6;
 
     /** One pod as the scale-down decision sees it. */
     public record PodState(String name, boolean ready, boolean markedForRemoval, boolean busy) {
@@ -125,22 +131,52 @@ public class Instances {
         if (instance.retire()) {
             LOG.infof("%s: replacing pod %s (%s)", instance.function(), instance.pod(), why);
             notifyListeners(instance.function());
+            // the other gateway replicas stop routing to it too
+            String patch = new JsonObject().put("metadata", new JsonObject().put("annotations",
+                    new JsonObject().put(PodMarks.RETIRED, why.length() > 256 ? why.substring(0, 256) : why))).encode();
+            reaper.execute(() -> retrying(instance, "mark", () -> client.pods().inNamespace(instance.function().namespace())
+                    .withName(instance.pod()).patch(PatchContext.of(PatchType.JSON_MERGE), patch)));
         }
     }
 
     private void reap(Instance instance) {
-        reaper.execute(() -> {
+        reaper.execute(() -> retrying(instance, "delete", () -> client.pods().inNamespace(instance.function().namespace())
+                .withName(instance.pod()).withGracePeriod(0).delete()));
+    }
+
+    /** A retired pod left standing would be out of rotation for good: try again, a few times, with backoff. */
+    private void retrying(Instance instance, String what, Runnable action) {
+        for (int attempt = 1; attempt <= REAP_ATTEMPTS; attempt++) {
             try {
-                client.pods().inNamespace(instance.function().namespace()).withName(instance.pod()).withGracePeriod(0).delete();
+                action.run();
+                return;
+            } catch (KubernetesClientException ex) {
+                if (ex.getCode() == 404) {
+                    return; // gone already
+                }
+                LOG.warnf("%s: could not %s retired pod %s (try %d of %d): %s", instance.function(), what, instance.pod(),
+                        attempt, REAP_ATTEMPTS, ex.getMessage());
             } catch (RuntimeException ex) {
-                LOG.warnf("%s: could not delete retired pod %s: %s", instance.function(), instance.pod(), ex.getMessage());
+                LOG.warnf("%s: could not %s retired pod %s (try %d of %d): %s", instance.function(), what, instance.pod(),
+                        attempt, REAP_ATTEMPTS, ex.getMessage());
             }
-        });
+            try {
+                Thread.sleep(500L << attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public int routableCount(FunctionKey key) {
         Map<String, Instance> known = pods.get(key);
         return known == null ? 0 : (int) known.values().stream().filter(Instance::routable).count();
+    }
+
+    /** Pods of the function this gateway has seen marked for scale-down (its load reports say so). */
+    public Set<String> markedPods(FunctionKey key) {
+        return pods(key).stream().filter(PodState::markedForRemoval).map(PodState::name).collect(Collectors.toSet());
     }
 
     /** Pods of the function running a call through this gateway now. */
@@ -156,8 +192,9 @@ public class Instances {
             return List.of();
         }
         Map<String, Instance> known = pods.getOrDefault(key, Map.of());
+        // as the ReplicaSet counts them: not being deleted, not finished (an evicted pod stays, Failed)
         return informer.getIndexer().byIndex(BY_FUNCTION, key.toString()).stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && !finished(p))
                 .map(p -> {
                     Instance i = known.get(p.getMetadata().getName());
                     return new PodState(p.getMetadata().getName(), kubeletReady(p), PodMarks.markedForRemoval(p),
@@ -244,7 +281,8 @@ public class Instances {
         } else {
             Instance instance = pods.computeIfAbsent(key, k -> new ConcurrentHashMap<>())
                     .computeIfAbsent(name, n -> new Instance(key, n, ip, port(pod), restarts(pod)));
-            if (pod.getMetadata().getDeletionTimestamp() != null || failure.isPresent() || PodMarks.markedForRemoval(pod)) {
+            if (pod.getMetadata().getDeletionTimestamp() != null || failure.isPresent() || PodMarks.markedForRemoval(pod)
+                    || PodMarks.retired(pod) || finished(pod)) {
                 changed |= instance.routable(false);
             } else if (ready) {
                 changed |= instance.routable(true);
@@ -289,6 +327,10 @@ public class Instances {
                 ar.result().close();
                 probing.remove(id);
                 if (firstStart(instance) && instance.routable(true)) {
+                    if (!firstStart(instance)) {
+                        instance.routable(false); // the informer took it out meanwhile (marked, leaving, failing)
+                        return;
+                    }
                     LOG.debugf("%s: pod %s answers at %s:%d", instance.function(), instance.pod(), instance.ip(), instance.port());
                     notifyListeners(instance.function());
                 }
@@ -306,7 +348,7 @@ public class Instances {
         Pod p = informer.getStore().getByKey(key.namespace() + "/" + instance.pod());
         return p != null && p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
                 && instance.ip().equals(p.getStatus().getPodIP()) && StartFailure.ofPod(p).isEmpty()
-                && !PodMarks.markedForRemoval(p) && !everReady.contains(key.namespace() + "/" + instance.pod())
+                && !PodMarks.markedForRemoval(p) && !PodMarks.retired(p) && !finished(p) && !everReady.contains(key.namespace() + "/" + instance.pod())
                 && restarts(p) == instance.restartsAtStart() && !instance.retired();
     }
 
@@ -329,6 +371,11 @@ public class Instances {
         Map<String, String> labels = pod.getMetadata().getLabels();
         String fn = labels == null ? null : labels.get(FUNCTION_LABEL);
         return fn == null ? null : new FunctionKey(pod.getMetadata().getNamespace(), fn);
+    }
+
+    private static boolean finished(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Failed".equals(phase) || "Succeeded".equals(phase);
     }
 
     private static boolean kubeletReady(Pod pod) {

@@ -57,7 +57,7 @@ public class ScaleController {
     private final Instances instances;
     private final Map<FunctionKey, Long> lastActivity = new ConcurrentHashMap<>();
     private final Set<FunctionKey> writing = ConcurrentHashMap.newKeySet();
-    /** When this replica first saw each marked pod (namespace/pod). */
+    /** When this replica first saw each marked pod (namespace/function/pod). */
     private final Map<String, Long> markSeen = new ConcurrentHashMap<>();
     private final ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor();
     private final long startedAt = System.currentTimeMillis();
@@ -120,13 +120,16 @@ public class ScaleController {
     private Map<String, LoadBoard.Load> localLoad() {
         Map<String, LoadBoard.Load> load = new java.util.HashMap<>();
         long recent = System.currentTimeMillis() - 3_600_000;
-        lastActivity.forEach((key, last) -> {
+        for (Function fn : catalog.all()) {
+            FunctionKey key = FunctionKey.of(fn);
+            long last = lastActivity.getOrDefault(key, 0L);
             int held = activator.held(key);
             int running = Math.max(0, limiter.inFlight(key.toString()) - held);
-            if (last >= recent || running + held > 0) {
-                load.put(key.toString(), new LoadBoard.Load(running, held, last, instances.busyPods(key)));
+            Set<String> marked = instances.markedPods(key);
+            if (last >= recent || running + held > 0 || !marked.isEmpty()) {
+                load.put(key.toString(), new LoadBoard.Load(running, held, last, instances.busyPods(key), marked));
             }
-        });
+        }
         return load;
     }
 
@@ -137,8 +140,8 @@ public class ScaleController {
 
     /**
      * The leader decides on all replicas' work; any replica may scale up for requests it holds (a cold start never
-     * waits for the leader), and take back scale-down marks while it holds requests; only the leader scales down,
-     * only while it hears from every replica, and only by pods that no replica is running a call on.
+     * waits for the leader); only the leader marks and unmarks pods and scales down, only while it hears from every
+     * replica, and only by pods that every replica has seen marked and none is running a call on.
      */
     void evaluate(FunctionKey key) {
         Function fn = catalog.get(key).orElse(null);
@@ -151,8 +154,7 @@ public class ScaleController {
         long idleSeconds = FunctionDefaults.idleSeconds(s);
         long last = lastActivity.getOrDefault(key, startedAt);
         // the limiter counts every admitted request, held ones too: running = admitted - held
-        int heldHere = activator.held(key);
-        int held = heldHere;
+        int held = activator.held(key);
         int running = Math.max(0, limiter.inFlight(key.toString()) - held);
         Set<String> busy = new HashSet<>(instances.busyPods(key));
         boolean leader = peers.leader();
@@ -161,7 +163,7 @@ public class ScaleController {
             held += others.held();
             running += others.running();
             last = Math.max(last, others.lastActivityMillis());
-            busy.addAll(others.busyPods());
+            busy.addAll(reports.busyElsewhere(key.toString()));
         }
         final int heldAll = held, runningAll = running;
         long idle = System.currentTimeMillis() - last;
@@ -169,8 +171,9 @@ public class ScaleController {
                 idleSeconds));
         List<Instances.PodState> pods = instances.pods(key);
         List<String> marked = pods.stream().filter(Instances.PodState::markedForRemoval).map(Instances.PodState::name).toList();
-        if (!marked.isEmpty() && (desired > current || (heldHere > 0 && !leader))) {
-            // work came back while pods were marked: a marked pod is warm, cheaper than a cold start
+        if (leader && !marked.isEmpty() && desired > current) {
+            // work came back while pods were marked: a marked pod is warm, cheaper than a cold start. Only the leader
+            // unmarks, so an unmark never races its own scale-down write (both go through one writer per function)
             write(key, () -> mark(key, marked, false));
             return;
         }
@@ -185,6 +188,8 @@ public class ScaleController {
             return;
         }
         long now = System.currentTimeMillis();
+        String prefix = key + "/";
+        markSeen.keySet().removeIf(id -> id.startsWith(prefix) && pods.stream().noneMatch(p -> id.equals(prefix + p.name())));
         List<ScaleDown.Pod> view = pods.stream().map(p -> new ScaleDown.Pod(p.name(), p.ready(), p.markedForRemoval(),
                 busy.contains(p.name()) || p.busy(), settled(key, p, now))).toList();
         switch (ScaleDown.plan(current, desired, view)) {
@@ -201,13 +206,13 @@ public class ScaleController {
      * reported its load since then: a call routed to the pod before the mark reached a replica shows in that report.
      */
     private boolean settled(FunctionKey key, Instances.PodState pod, long now) {
-        String id = key.namespace() + "/" + pod.name();
+        String id = key + "/" + pod.name();
         if (!pod.markedForRemoval()) {
             markSeen.remove(id);
             return false;
         }
         long seen = markSeen.computeIfAbsent(id, k -> now);
-        return now - seen >= config.scaleInterval().toMillis() && reports.reportedSince(seen + 1);
+        return now - seen >= config.scaleInterval().toMillis() && reports.seenMarkedByAll(key.toString(), pod.name());
     }
 
     private void write(FunctionKey key, Runnable change) {
