@@ -28,14 +28,20 @@ kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=12
 echo
 kubectl get fn,trg,dlq -n lambkin-demo
 echo
+# invoking needs a Kubernetes identity with the verb "invoke": a ServiceAccount bound to the chart's ClusterRole
+kubectl -n lambkin-demo create serviceaccount demo-caller --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+kubectl -n lambkin-demo create rolebinding demo-caller-invokes --clusterrole=lambkin-invoker \
+  --serviceaccount=lambkin-demo:demo-caller --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+TOKEN=$(kubectl -n lambkin-demo create token demo-caller --duration=1h)
 # invoke hello-java through the gateway while it is scaled to zero: the gateway starts it and holds the call
 GW=$(kubectl -n lambkin-system get service lambkin-gateway -o jsonpath='{.spec.clusterIP}')
 log "invoking hello-java from $(kubectl -n lambkin-demo get deployment hello-java -o jsonpath='{.spec.replicas}') instances"
-curl -sS -X POST -H 'Content-Type: application/json' -d '{"name": "Lambkin"}' \
+curl -sS -X POST -H "Authorization: Bearer $TOKEN" -d '{"name": "Lambkin"}' \
   -w '\n(HTTP %{http_code} in %{time_total} s)\n' "http://$GW:8080/functions/lambkin-demo/hello-java"
 kubectl -n lambkin-system logs deployment/lambkin-gateway | grep 'REPORT RequestId' | tail -1
 echo
 log "done in $((SECONDS - t0))s"
 echo "Cluster: export KUBECONFIG=$KUBECONFIG PATH=$BIN:\$PATH"
 echo "Try:     kubectl explain function.spec.concurrency; kubectl describe fn hello -n lambkin-demo"
+echo "         curl -H \"Authorization: Bearer \$(kubectl -n lambkin-demo create token demo-caller)\" -d '{\"name\":\"Ada\"}' http://$GW:8080/functions/lambkin-demo/hello-java"
 echo "         examples/async/run.sh   (an event, a failure retried and dead-lettered, then redriven)"

@@ -11,8 +11,12 @@ export KUBECONFIG=${KUBECONFIG:-/var/lib/lambkin-cluster/admin.kubeconfig} PATH=
 kubectl -n lambkin-system get deployment lambkin-gateway >/dev/null 2>&1 || die "run hack/quickstart.sh first"
 NS=lambkin-demo
 GW=http://$(kubectl -n lambkin-system get service lambkin-gateway -o jsonpath='{.spec.clusterIP}'):8080
+# the quickstart's caller may invoke; for the dead-letter API it also gets lambkin-deadletter-admin here
+kubectl -n $NS create rolebinding demo-caller-deadletters --clusterrole=lambkin-deadletter-admin \
+  --serviceaccount=$NS:demo-caller --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+AUTH="Authorization: Bearer $(kubectl -n $NS create token demo-caller --duration=1h)"
 report() { kubectl -n lambkin-system logs deployment/lambkin-gateway --since=10m | grep "REPORT RequestId: $1" || true; }
-event() { curl -sS -D - -o /dev/null -X POST -H 'Content-Type: application/json' -H 'Lambkin-Invocation-Type: Event' \
+event() { curl -sS -D - -o /dev/null -X POST -H "$AUTH" -H 'Content-Type: application/json' -H 'Lambkin-Invocation-Type: Event' \
   -d "$2" "$GW/functions/$NS/$1" | tr -d '\r' | awk 'NR == 1 {print > "/dev/stderr"} tolower($1) == "lambkin-request-id:" {print $2}'; }
 
 log "1. an event for hello-java"
@@ -27,7 +31,7 @@ kubectl wait -n $NS --for=condition=Ready --timeout=120s deadletterqueue/orders-
 id=$(event orders '{"order": 1042, "amount": 99.5}')
 echo "accepted, request id $id; the first attempt fails, the retry comes about a minute later"
 for _ in $(seq 240); do
-  page=$(curl -sS "$GW/deadletterqueues/$NS/orders-dlq/messages")
+  page=$(curl -sS -H "$AUTH" "$GW/deadletterqueues/$NS/orders-dlq/messages")
   grep -q "$id" <<<"$page" && break
   sleep 1
 done
@@ -40,7 +44,7 @@ log "3. fix the function, then redrive the dead letter"
 kubectl patch -n $NS function/orders --type=json -p '[{"op": "remove", "path": "/spec/env"}]' >/dev/null
 kubectl rollout status -n $NS deployment/orders --timeout=120s >/dev/null || true
 seq=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["messages"][0]["sequence"])' <<<"$page")
-curl -sS -X POST "$GW/deadletterqueues/$NS/orders-dlq/messages/$seq/redrive"; echo
+curl -sS -H "$AUTH" -X POST "$GW/deadletterqueues/$NS/orders-dlq/messages/$seq/redrive"; echo
 for _ in $(seq 120); do report "$id" | grep -q Success && break; sleep 1; done
 report "$id" | tail -1
-echo "left in the queue:"; curl -sS "$GW/deadletterqueues/$NS/orders-dlq"; echo
+echo "left in the queue:"; curl -sS -H "$AUTH" "$GW/deadletterqueues/$NS/orders-dlq"; echo

@@ -26,7 +26,8 @@ spec: {image: lambkin.local/netcheck:dev, args: [serve], concurrency: {perInstan
 EOY
 kubectl wait -n "$NS" --for=condition=Ready --timeout=120s function/saturated function/steady >/dev/null
 kubectl wait -n "$NS" --for=condition=Available --timeout=120s deployment/saturated deployment/steady >/dev/null
-event() { hey -z "$DURATION" -m POST -T application/json -H 'Lambkin-Invocation-Type: Event' -d '{}' "$@"; }
+AUTH="Authorization: Bearer $(bench_caller "$NS")"
+event() { hey -z "$DURATION" -m POST -T application/json -H "$AUTH" -H 'Lambkin-Invocation-Type: Event' -d '{}' "$@"; }
 metric() { curl -s "http://$GW/q/metrics" | grep "^$1" | grep "function=\"$2\"" || true; }
 quantile() { # histogram buckets on stdin, q -> milliseconds (upper bound of the bucket that holds it)
   awk -v q="$1" 'match($0, /le="[^"]+"/) { le = substr($0, RSTART + 4, RLENGTH - 5); n = $NF
@@ -34,7 +35,7 @@ quantile() { # histogram buckets on stdin, q -> milliseconds (upper bound of the
     END { for (i = 1; i <= k; i++) if (ns[i] >= q * total) { printf "%.1f", les[i] * 1000; exit } }'; }
 
 log "warming up"
-hey -n 200 -c 4 -m POST -T application/json -H 'Lambkin-Invocation-Type: Event' -d '{}' "http://$GW/functions/$NS/saturated" >/dev/null
+hey -n 200 -c 4 -m POST -T application/json -H "$AUTH" -H 'Lambkin-Invocation-Type: Event' -d '{}' "http://$GW/functions/$NS/saturated" >/dev/null
 log "1. accepted events/s with $CALLERS callers for $DURATION"
 s=$(event -c "$CALLERS" "http://$GW/functions/$NS/saturated")
 accepted=$(awk '/\[202\]/ {print $2}' <<<"$s"); accepted=${accepted:-0}

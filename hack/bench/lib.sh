@@ -10,8 +10,26 @@ bench_install() {
   "$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --wait --timeout 180s >/dev/null
   local d
   for d in "$@"; do kubectl -n lambkin-system rollout restart "deployment/$d" >/dev/null; done
+  bench_new_gateway
+}
+
+# The chart's gateway with another auth mode (kubernetes or none), the rest as installed; GW set to the new pod.
+bench_auth_mode() {
+  "$HELM" upgrade lambkin helm/lambkin -n lambkin-system --reuse-values --set gateway.auth.mode="$1" --wait --timeout 180s >/dev/null
+  bench_new_gateway
+}
+
+bench_new_gateway() {
   kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=120s >/dev/null
   # the replaced gateway drains for a while (503s) before it goes: measure the new one only
   while [ "$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-gateway -o name | wc -l)" -gt 1 ]; do sleep 1; done
   GW=$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-gateway -o jsonpath='{.items[0].status.podIP}'):8080
+}
+
+# A caller in namespace $1 allowed to invoke (the chart's lambkin-invoker ClusterRole); prints its bearer token.
+bench_caller() {
+  kubectl -n "$1" create serviceaccount bench-caller --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  kubectl -n "$1" create rolebinding bench-caller-invokes --clusterrole=lambkin-invoker \
+    --serviceaccount="$1":bench-caller --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  kubectl -n "$1" create token bench-caller --duration=2h
 }

@@ -105,7 +105,14 @@ class ChartInstallIT {
         String gateway = "http://" + cluster.client().services().inNamespace(ns).withName("lambkin-gateway").get()
                 .getSpec().getClusterIP() + ":8080/functions/" + ns + "/greeter";
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        // the chart's default: invocation needs a Kubernetes identity allowed to invoke
+        HttpRequest anonymous = HttpRequest.newBuilder(URI.create(gateway)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        HttpResponse<String> refused = TestCluster.await(READY).until(
+                () -> http.send(anonymous, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() != 503);
+        assertEquals(401, refused.statusCode(), refused.body());
         HttpRequest invoke = HttpRequest.newBuilder(URI.create(gateway)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", Callers.bearer(cluster, "e2e-caller", "lambkin-invoker"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build();
         HttpResponse<String> first = TestCluster.await(READY).until(
                 () -> http.send(invoke, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
@@ -176,8 +183,9 @@ class ChartInstallIT {
         String gateway = "http://" + cluster.client().services().inNamespace(ns).withName("lambkin-gateway").get()
                 .getSpec().getClusterIP() + ":8080/functions/" + ns + "/greeter";
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        String bearer = Callers.bearer(cluster, "e2e-caller", "lambkin-invoker");
         HttpResponse<String> accepted = TestCluster.await(READY).until(() -> http.send(HttpRequest.newBuilder(URI.create(gateway))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Authorization", bearer)
                 .header("Lambkin-Invocation-Type", "Event").POST(HttpRequest.BodyPublishers.ofString("{\"hello\": 1}")).build(),
                 HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 202);
         String id = accepted.headers().firstValue("Lambkin-Request-Id").orElseThrow();

@@ -31,6 +31,7 @@ import io.vertx.core.json.JsonObject;
 class GatewayReplicasIT {
     static final Duration READY = Duration.ofSeconds(120);
     static Helm helm;
+    static String bearer;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     @BeforeAll
@@ -73,8 +74,12 @@ class GatewayReplicasIT {
     }
 
     HttpResponse<String> invoke(Pod gateway, TestCluster cluster, String name, String body) throws Exception {
+        if (bearer == null) {
+            bearer = Callers.bearer(cluster, "e2e-caller", "lambkin-invoker");
+        }
         return http.send(HttpRequest.newBuilder(URI.create("http://" + gateway.getStatus().getPodIP() + ":8080/functions/"
                 + cluster.namespace() + "/" + name)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .header("Authorization", bearer)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

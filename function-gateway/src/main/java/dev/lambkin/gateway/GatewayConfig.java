@@ -16,6 +16,30 @@ public interface GatewayConfig {
 
     Peers peers();
 
+    Auth auth();
+
+    /** Who may invoke: Kubernetes identities and RBAC (the default), or nobody is asked (a trusted network). */
+    interface Auth {
+        enum Mode {
+            kubernetes, none
+        }
+
+        @WithDefault("kubernetes")
+        Mode mode();
+
+        /** How long a TokenReview's or SubjectAccessReview's answer is reused (positive and negative). */
+        @WithDefault("10s")
+        Duration cacheTtl();
+
+        /** Most answers kept of each kind. */
+        @WithDefault("10000")
+        int cacheSize();
+
+        /** Longest wait for the API server's answer; then 503. */
+        @WithDefault("2s")
+        Duration timeout();
+    }
+
     /** Several gateway replicas: who they are, and the Lease whose holder runs the autoscaler. */
     interface Peers {
         /** This gateway's pod (downward API). Unset: one gateway on its own (e.g. outside the cluster). */

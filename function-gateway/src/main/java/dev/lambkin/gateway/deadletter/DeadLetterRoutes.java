@@ -14,7 +14,10 @@ import dev.lambkin.api.streams.StreamNames;
 import dev.lambkin.api.v1alpha1.Names;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.EventQueue;
+import dev.lambkin.gateway.auth.KubernetesAccess;
+import dev.lambkin.gateway.auth.Permission;
 import dev.lambkin.gateway.http.ApiError;
+import dev.lambkin.gateway.http.ApiErrors;
 import dev.lambkin.gateway.http.InvokeRoutes;
 import dev.lambkin.gateway.invoke.RequestIds;
 import dev.lambkin.gateway.nats.NatsClient;
@@ -50,8 +53,11 @@ public class DeadLetterRoutes {
     private final EventQueue events;
     private final FunctionCatalog catalog;
     private final ObjectMapper json;
+    private final KubernetesAccess access;
 
-    public DeadLetterRoutes(NatsClient nats, EventQueue events, FunctionCatalog catalog, ObjectMapper json) {
+    public DeadLetterRoutes(NatsClient nats, EventQueue events, FunctionCatalog catalog, ObjectMapper json,
+            KubernetesAccess access) {
+        this.access = access;
         this.nats = nats;
         this.events = events;
         this.catalog = catalog;
@@ -75,14 +81,15 @@ public class DeadLetterRoutes {
     }
 
     void routes(@Observes Router router) {
-        router.get(BASE).handler(ctx -> blocking(ctx, q -> summary(q)));
-        router.get(BASE + "/messages").handler(ctx -> blocking(ctx, q -> page(q, number(ctx, "after", 0, Long.MAX_VALUE, 0),
+        // the verbs a RoleBinding grants on deadletterqueues.lambkin.dev: get, purge (delete one or all), redrive
+        router.get(BASE).handler(ctx -> blocking(ctx, "get", q -> summary(q)));
+        router.get(BASE + "/messages").handler(ctx -> blocking(ctx, "get", q -> page(q, number(ctx, "after", 0, Long.MAX_VALUE, 0),
                 (int) number(ctx, "limit", 1, MAX_PAGE, 20))));
-        router.get(BASE + "/messages/:seq").handler(ctx -> blocking(ctx, q -> one(q, sequence(ctx))));
-        router.delete(BASE + "/messages/:seq").handler(ctx -> blocking(ctx, q -> delete(q, sequence(ctx))));
-        router.delete(BASE + "/messages").handler(ctx -> blocking(ctx, q -> purge(q)));
-        router.post(BASE + "/messages/:seq/redrive").handler(ctx -> blocking(ctx, q -> redriveOne(q, sequence(ctx))));
-        router.post(BASE + "/redrive").handler(ctx -> blocking(ctx, q -> redriveMany(q,
+        router.get(BASE + "/messages/:seq").handler(ctx -> blocking(ctx, "get", q -> one(q, sequence(ctx))));
+        router.delete(BASE + "/messages/:seq").handler(ctx -> blocking(ctx, "purge", q -> delete(q, sequence(ctx))));
+        router.delete(BASE + "/messages").handler(ctx -> blocking(ctx, "purge", q -> purge(q)));
+        router.post(BASE + "/messages/:seq/redrive").handler(ctx -> blocking(ctx, "redrive", q -> redriveOne(q, sequence(ctx))));
+        router.post(BASE + "/redrive").handler(ctx -> blocking(ctx, "redrive", q -> redriveMany(q,
                 (int) number(ctx, "limit", 1, MAX_REDRIVE, 100))));
     }
 
@@ -96,13 +103,23 @@ public class DeadLetterRoutes {
     }
 
     /** Validates the queue's name, runs the NATS calls off the event loop, answers JSON or the error. */
-    private void blocking(RoutingContext ctx, Action action) {
+    private void blocking(RoutingContext ctx, String verb, Action action) {
         String ns = ctx.pathParam("namespace"), name = ctx.pathParam("name");
         if (!label(ns) || !label(name)) {
             InvokeRoutes.fail(ctx, ApiError.badRequest("namespace and queue name must be DNS labels: " + ns + "/" + name));
             return;
         }
-        Queue q = new Queue(ns, name);
+        access.check(ctx.request().getHeader("Authorization"), Permission.deadLetters(verb, ns, name)).onComplete(checked -> {
+            ApiError refused = ApiErrors.of(checked.result());
+            if (refused != null) {
+                InvokeRoutes.fail(ctx, refused);
+            } else {
+                run(ctx, new Queue(ns, name), action);
+            }
+        });
+    }
+
+    private void run(RoutingContext ctx, Queue q, Action action) {
         Callable<Reply> work = () -> action.run(q);
         ctx.vertx().executeBlocking(work, false).onComplete(done -> {
             if (done.failed()) {

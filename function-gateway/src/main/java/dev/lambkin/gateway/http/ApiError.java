@@ -22,6 +22,15 @@ public final class ApiError extends RuntimeException {
         return new ApiError(400, "InvalidRequestContentException", null, message, null);
     }
 
+    /** No usable credentials (answered with WWW-Authenticate: Bearer). */
+    public static ApiError unauthenticated(String message) {
+        return new ApiError(401, "UnauthorizedException", null, message, null);
+    }
+
+    public static ApiError forbidden(String message) {
+        return new ApiError(403, "AccessDeniedException", null, message, null);
+    }
+
     public static ApiError notFound(String message) {
         return new ApiError(404, "ResourceNotFoundException", null, message, null);
     }

@@ -16,6 +16,8 @@ import dev.lambkin.gateway.Draining;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.AsyncMetrics;
 import dev.lambkin.gateway.async.EventQueue;
+import dev.lambkin.gateway.auth.KubernetesAccess;
+import dev.lambkin.gateway.auth.Permission;
 import dev.lambkin.gateway.invoke.Invocation;
 import dev.lambkin.gateway.invoke.Invoker;
 import dev.lambkin.gateway.invoke.RequestIds;
@@ -52,9 +54,11 @@ public class InvokeRoutes {
     private final InvocationMetrics metrics;
     private final AsyncMetrics asyncMetrics;
     private final Draining draining;
+    private final KubernetesAccess access;
 
     public InvokeRoutes(FunctionCatalog catalog, Admission admission, Invoker invoker, EventQueue events,
-            InvocationMetrics metrics, AsyncMetrics asyncMetrics, Draining draining) {
+            InvocationMetrics metrics, AsyncMetrics asyncMetrics, Draining draining, KubernetesAccess access) {
+        this.access = access;
         this.draining = draining;
         this.catalog = catalog;
         this.admission = admission;
@@ -88,6 +92,22 @@ public class InvokeRoutes {
             fail(ctx, ApiError.badRequest(Contract.INVOCATION_TYPE + " must be RequestResponse, Event or DryRun, not " + type));
             return;
         }
+        if (!access.enabled()) {
+            allowed(ctx, ns, name, type);
+            return;
+        }
+        // permission before existence: a caller who may not invoke learns nothing of which functions exist
+        access.check(ctx.request().getHeader("Authorization"), Permission.invoke(ns, name)).onComplete(checked -> {
+            ApiError refused = ApiErrors.of(checked.result());
+            if (refused != null) {
+                fail(ctx, refused);
+            } else {
+                allowed(ctx, ns, name, type);
+            }
+        });
+    }
+
+    private void allowed(RoutingContext ctx, String ns, String name, String type) {
         FunctionKey key = new FunctionKey(ns, name);
         Function fn = catalog.get(key).orElse(null);
         if (fn == null) {

@@ -1,0 +1,199 @@
+package dev.lambkin.gateway.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jboss.logging.Logger;
+
+import dev.lambkin.gateway.GatewayConfig;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Who may invoke, the Kubernetes way: the bearer token goes to a TokenReview, the identity it names to a
+ * SubjectAccessReview for the {@link Permission}. Both answers are cached for a few seconds, positive and negative,
+ * so a warm call pays no round trip and a revoked RoleBinding stops working within the cache's lifetime. The API
+ * server's calls run off the event loop, bounded in time: a slow API server is a 503, never a hang or a guess.
+ * With {@code lambkin.gateway.auth.mode=none} every request is allowed (a trusted network only).
+ */
+@ApplicationScoped
+public class KubernetesAccess {
+    private static final Logger LOG = Logger.getLogger(KubernetesAccess.class);
+    static final Access.Identity ANONYMOUS = new Access.Identity("system:anonymous", "", List.of("system:unauthenticated"), Map.of());
+
+    /** A token's review: the identity, or why it was refused. */
+    private record Review(Access.Identity identity, String refusal) {
+    }
+
+    private record Question(Access.Identity who, Permission what) {
+    }
+
+    private final KubernetesClient client;
+    private final Vertx vertx;
+    private final boolean enabled;
+    private final long timeoutMillis;
+    private final AccessCache<String, Review> tokens;
+    private final AccessCache<Question, String> decisions; // "" allowed, else the reason it is not
+    private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+
+    public KubernetesAccess(KubernetesClient client, Vertx vertx, GatewayConfig config) {
+        this.client = client;
+        this.vertx = vertx;
+        this.enabled = config.auth().mode() == GatewayConfig.Auth.Mode.kubernetes;
+        this.timeoutMillis = config.auth().timeout().toMillis();
+        long ttl = config.auth().cacheTtl().toMillis();
+        this.tokens = new AccessCache<>(ttl, config.auth().cacheSize(), System::currentTimeMillis);
+        this.decisions = new AccessCache<>(ttl, config.auth().cacheSize(), System::currentTimeMillis);
+        if (!enabled) {
+            LOG.warn("invocation needs no permission (lambkin.gateway.auth.mode=none): anyone who reaches the gateway may "
+                    + "invoke any function and read or purge any dead-letter queue");
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        blocking.shutdownNow();
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** Completes on the caller's Vert.x context; never fails. */
+    public Future<Access> check(String authorization, Permission permission) {
+        if (!enabled) {
+            return Future.succeededFuture(new Access.Allowed(ANONYMOUS));
+        }
+        String token = bearer(authorization);
+        if (token == null) {
+            return Future.succeededFuture(new Access.Unauthenticated(authorization == null
+                    ? "this request needs Authorization: Bearer <token> (a Kubernetes ServiceAccount token, e.g. kubectl create token)"
+                    : "the Authorization header must be Bearer <token>"));
+        }
+        String tokenKey = sha256(token);
+        Review review = tokens.get(tokenKey);
+        if (review != null) {
+            return decide(review, permission);
+        }
+        return blocking(() -> review(token)).compose(r -> {
+            if (r instanceof Review fresh) {
+                tokens.put(tokenKey, fresh);
+                return decide(fresh, permission);
+            }
+            return Future.succeededFuture((Access) r);
+        });
+    }
+
+    private Future<Access> decide(Review review, Permission permission) {
+        if (review.identity() == null) {
+            return Future.succeededFuture(new Access.Unauthenticated(review.refusal()));
+        }
+        Question q = new Question(review.identity(), permission);
+        String known = decisions.get(q);
+        if (known != null) {
+            return Future.succeededFuture(answer(q, known));
+        }
+        return blocking(() -> authorize(q)).map(r -> {
+            if (r instanceof String reason) {
+                decisions.put(q, reason);
+                return answer(q, reason);
+            }
+            return (Access) r;
+        });
+    }
+
+    private static Access answer(Question q, String reason) {
+        if (reason.isEmpty()) {
+            return new Access.Allowed(q.who());
+        }
+        return new Access.Forbidden("User \"" + q.who().username() + "\" cannot " + q.what()
+                + (reason.isBlank() ? "" : ": " + reason));
+    }
+
+    /** A Review, or an Access.Unavailable. */
+    private Object review(String token) {
+        TokenReview tr = client.resource(new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().build()).create();
+        var status = tr.getStatus();
+        if (status == null || !Boolean.TRUE.equals(status.getAuthenticated()) || status.getUser() == null) {
+            String why = status != null && status.getError() != null && !status.getError().isBlank() ? status.getError() : "not accepted";
+            return new Review(null, "the bearer token was not accepted by the Kubernetes API server (" + why + ")");
+        }
+        var u = status.getUser();
+        return new Review(new Access.Identity(u.getUsername(), u.getUid() == null ? "" : u.getUid(),
+                u.getGroups() == null ? List.of() : List.copyOf(u.getGroups()),
+                u.getExtra() == null ? Map.of() : Map.copyOf(u.getExtra())), null);
+    }
+
+    /** "" when allowed, else the API server's reason (possibly blank); or an Access.Unavailable. */
+    private Object authorize(Question q) {
+        Permission p = q.what();
+        SubjectAccessReview sar = client.resource(new SubjectAccessReviewBuilder().withNewSpec()
+                .withUser(q.who().username()).withUid(q.who().uid().isEmpty() ? null : q.who().uid())
+                .withGroups(q.who().groups()).withExtra(q.who().extra())
+                .withNewResourceAttributes().withGroup(Permission.GROUP).withResource(p.resource()).withVerb(p.verb())
+                .withNamespace(p.namespace()).withName(p.name()).endResourceAttributes()
+                .endSpec().build()).create();
+        var status = sar.getStatus();
+        if (status != null && Boolean.TRUE.equals(status.getAllowed())) {
+            return "";
+        }
+        String reason = status == null || status.getReason() == null ? "" : status.getReason();
+        return reason.isEmpty() ? " " : reason;
+    }
+
+    /** Runs an API server call off the event loop, bounded in time; back on the caller's context. */
+    private Future<Object> blocking(java.util.function.Supplier<Object> call) {
+        Context context = vertx.getOrCreateContext();
+        Promise<Object> promise = Promise.promise();
+        CompletableFuture.supplyAsync(call, blocking).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .whenComplete((r, err) -> context.runOnContext(v -> {
+                    if (err == null) {
+                        promise.complete(r);
+                        return;
+                    }
+                    Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+                    LOG.warnf("the Kubernetes API server did not answer an access review: %s", cause.toString());
+                    promise.complete(new Access.Unavailable(cause instanceof TimeoutException
+                            ? "the Kubernetes API server did not answer the access review within " + timeoutMillis + " ms"
+                            : "the access review could not be made"));
+                }));
+        return promise.future();
+    }
+
+    static String bearer(String authorization) {
+        if (authorization == null || authorization.length() > 16384) {
+            return null;
+        }
+        String[] parts = authorization.trim().split("\\s+", 2);
+        if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer") || parts[1].isBlank()) {
+            return null;
+        }
+        return parts[1].trim();
+    }
+
+    private static String sha256(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
