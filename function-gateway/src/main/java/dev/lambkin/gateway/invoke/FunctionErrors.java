@@ -34,6 +34,10 @@ public class FunctionErrors {
         }
         JsonNode body = parse(r);
         String type = body != null && body.hasNonNull("errorType") ? body.get("errorType").asText() : kind;
+        if (r.status() == 503 && Contract.UNAVAILABLE.equals(type) && r.headers().get(Contract.FUNCTION_ERROR) == null) {
+            // the runtime refused a call it never started (draining, or ending after a timeout): not the function's error
+            return new Outcome.Unreachable(pod, "pod " + pod + " is shutting down and took no call");
+        }
         String message;
         if (body != null && body.hasNonNull("errorMessage")) {
             message = body.get("errorMessage").asText();

@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.lambkin.api.streams.StreamNames;
@@ -35,17 +33,8 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTestResource(OperatorProcess.class)
 @QuarkusTestResource(NatsServerResource.class)
 @WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
-class AsyncIT {
+class AsyncIT extends GatewayInThisJvm {
     static final String EVENT = "Lambkin-Invocation-Type";
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
-    Gateway gateway;
-
-    @BeforeEach
-    void setUp() {
-        gateway = new Gateway(port);
-    }
-
     void queue(TestCluster cluster, String name) {
         queue(cluster, name, "{}");
     }

@@ -7,8 +7,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.lambkin.testing.NatsServerResource;
@@ -32,22 +30,13 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTestResource(OperatorProcess.class)
 @QuarkusTestResource(NatsServerResource.class)
 @WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
-class AuthIT {
+class AuthIT extends GatewayInThisJvm {
     /** The chart's default, with a short cache so a revoked binding shows quickly. */
     public static class AuthOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("lambkin.gateway.auth.mode", "kubernetes", "lambkin.gateway.auth.cache-ttl", "2s");
         }
-    }
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
-    Gateway gateway;
-
-    @BeforeEach
-    void setUp() {
-        gateway = new Gateway(port);
     }
 
     static String token(TestCluster cluster, String serviceAccount) {

@@ -16,8 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.lambkin.testing.NatsServerResource;
@@ -36,16 +34,7 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTestResource(OperatorProcess.class)
 @QuarkusTestResource(NatsServerResource.class)
 @WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
-class ExecutionEnvironmentIT {
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
-    Gateway gateway;
-
-    @BeforeEach
-    void setUp() {
-        gateway = new Gateway(port);
-    }
-
+class ExecutionEnvironmentIT extends GatewayInThisJvm {
     static String pod(HttpResponse<String> r) {
         return r.headers().firstValue("Lambkin-Executed-Instance").orElseThrow();
     }

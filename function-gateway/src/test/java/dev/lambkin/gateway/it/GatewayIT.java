@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.lambkin.api.v1alpha1.Function;
@@ -27,16 +25,7 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTestResource(OperatorProcess.class)
 @QuarkusTestResource(NatsServerResource.class)
 @WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
-class GatewayIT {
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
-    Gateway gateway;
-
-    @BeforeEach
-    void setUp() {
-        gateway = new Gateway(port);
-    }
-
+class GatewayIT extends GatewayInThisJvm {
     @Test
     void coldInvokeFromZeroThenWarm(TestCluster cluster) throws Exception {
         Gateway.function(cluster, "hello", "image: lambkin.local/hello-java:dev\nresources: {limits: {memory: 256Mi}}\ntimeoutSeconds: 10");

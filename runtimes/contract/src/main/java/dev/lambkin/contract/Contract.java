@@ -34,6 +34,11 @@ public final class Contract {
     public static final String TIMED_OUT = "Sandbox.Timedout";
     public static final String EXIT_ERROR = "Runtime.ExitError";
     public static final String RESPONSE_TOO_LARGE = "Function.ResponseSizeTooLarge";
+    /**
+     * The errorType of a 503 with which a runtime refuses a call it did not start (it is draining or ending): the
+     * gateway treats that as an instance that could not be reached, not as a function error.
+     */
+    public static final String UNAVAILABLE = "Runtime.Unavailable";
 
     /** Lambda's limit on a synchronous event and on a response: 6 MB. */
     public static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;

@@ -337,7 +337,7 @@ public final class RuntimeServer implements AutoCloseable {
 
     /** 503 while the instance drains or ends after a timeout: the caller should go to another instance. */
     private void refuse(HttpExchange exchange) throws IOException {
-        respond(exchange, 503, new LinkedHashMap<>(), error("Runtime.Unavailable", draining
+        respond(exchange, 503, new LinkedHashMap<>(), error(Contract.UNAVAILABLE, draining
                 ? "the instance is shutting down" : "the instance is ending after a timed-out invocation"));
     }
 
