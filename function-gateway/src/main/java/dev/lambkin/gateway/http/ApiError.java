@@ -35,6 +35,14 @@ public final class ApiError extends RuntimeException {
         return new ApiError(404, "ResourceNotFoundException", null, message, null);
     }
 
+    public static ApiError noSuchPath(String message) {
+        return new ApiError(404, "NotFoundException", null, message, null);
+    }
+
+    public static ApiError methodNotAllowed(String message) {
+        return new ApiError(405, "MethodNotAllowedException", null, message, null);
+    }
+
     public static ApiError tooLarge(String message) {
         return new ApiError(413, "RequestTooLargeException", null, message, null);
     }

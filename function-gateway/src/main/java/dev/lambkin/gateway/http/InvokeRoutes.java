@@ -73,8 +73,13 @@ public class InvokeRoutes {
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_SYNC_PAYLOAD))
                 .handler(this::invoke)
                 .failureHandler(this::failure);
-        router.route("/functions/:namespace/:name").handler(ctx -> fail(ctx, ApiError.badRequest(
-                "invoke a function with POST, not " + ctx.request().method())));
+        router.route("/functions/:namespace/:name").handler(ctx -> {
+            ctx.response().putHeader("Allow", "POST");
+            fail(ctx, ApiError.methodNotAllowed("invoke a function with POST, not " + ctx.request().method()));
+        });
+        // whatever no route takes: a JSON answer like every other error, not a framework's page
+        router.route().order(Integer.MAX_VALUE).handler(ctx -> fail(ctx, ApiError.noSuchPath("no such path: "
+                + ctx.request().method() + " " + ctx.request().path() + " (invoke with POST /functions/{namespace}/{name})")));
     }
 
     private void invoke(RoutingContext ctx) {

@@ -112,6 +112,8 @@ public class FunctionProxy {
                 if (length != null && parse(length) > maxResponseBytes) {
                     vertx.cancelTimer(timer);
                     result.tryComplete(new TooLarge(maxResponseBytes));
+                    response.exceptionHandler(e -> {
+                    }); // the reset below is ours: nothing to report
                     request.reset();
                     return;
                 }

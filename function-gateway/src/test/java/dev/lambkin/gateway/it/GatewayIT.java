@@ -177,6 +177,12 @@ class GatewayIT extends GatewayInThisJvm {
         assertEquals(204, dryRun.statusCode());
         var badType = gateway.invoke(cluster, "strict", "{}", "Lambkin-Invocation-Type", "Sometimes");
         assertEquals(400, badType.statusCode());
+        var unknown = gateway.send("GET", "/nowhere/at/all", null);
+        assertEquals(404, unknown.statusCode());
+        assertEquals("NotFoundException", new JsonObject(unknown.body()).getString("type"), "JSON, not a page: " + unknown.body());
+        var wrongMethod = gateway.send("PUT", "/functions/" + cluster.namespace() + "/strict", "{}");
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("POST", wrongMethod.headers().firstValue("Allow").orElse(null));
         assertEquals(0, Gateway.replicas(cluster, "strict"), "none of these started an instance");
     }
 }
