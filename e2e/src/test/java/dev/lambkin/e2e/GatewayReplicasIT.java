@@ -153,4 +153,74 @@ class GatewayReplicasIT {
         assertEquals(1, replicas(cluster, "napper"), "the replica that held the request scaled it up");
         TestCluster.await(Duration.ofSeconds(60)).until(() -> replicas(cluster, "napper") == 0);
     }
+
+    /** The ids of the events a netcheck function's pods answered. */
+    List<String> seen(TestCluster cluster, String function) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (Pod p : cluster.client().pods().inNamespace(cluster.namespace()).withLabel("lambkin.dev/function", function)
+                .list().getItems()) {
+            if (p.getStatus().getPodIP() == null || p.getMetadata().getDeletionTimestamp() != null) {
+                continue;
+            }
+            var r = http.send(HttpRequest.newBuilder(URI.create("http://" + p.getStatus().getPodIP() + ":8080/seen"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            new io.vertx.core.json.JsonArray(r.body()).forEach(o -> ids.add(((JsonObject) o).getString("id")));
+        }
+        return ids;
+    }
+
+    /** The contract of a scheduled event's id: a name-based UUID of the Trigger's uid and the instant's epoch millis. */
+    static String scheduledId(String uid, long epochMillis) {
+        return java.util.UUID.nameUUIDFromBytes((uid + "/" + epochMillis).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    @Test
+    void aScheduleFiresOncePerInstantAcrossALeaderChangeAndAfterAnOutageOnlyTheLatestMissedInstant(TestCluster cluster)
+            throws Exception {
+        TestCluster.await(READY).until(() -> gateways(cluster).size() == 2 && leader(cluster) != null);
+        function(cluster, "ticker", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {minInstances: 1}");
+        var trigger = cluster.client().resource(cluster.load("""
+                apiVersion: lambkin.dev/v1alpha1
+                kind: Trigger
+                metadata: {name: every-2s}
+                spec: {function: ticker, schedule: {cron: "@every 2s"}}
+                """, dev.lambkin.api.v1alpha1.Trigger.class)).create();
+        TestCluster.await(READY).until(() -> seen(cluster, "ticker").size() >= 3);
+
+        // the leader goes: the other replica takes the Lease and goes on firing
+        String first = leader(cluster);
+        cluster.client().pods().inNamespace(cluster.namespace()).withName(first).delete();
+        TestCluster.await(READY).until(() -> leader(cluster) != null && !first.equals(leader(cluster)));
+        int afterLeaderChange = seen(cluster, "ticker").size();
+        TestCluster.await(READY).until(() -> seen(cluster, "ticker").size() >= afterLeaderChange + 3);
+
+        // every gateway down for 8 s (4 instants), then back: the latest missed instant fires once, the others never
+        var gatewayDeployment = cluster.client().apps().deployments().inNamespace(cluster.namespace()).withName("lambkin-gateway");
+        gatewayDeployment.scale(0);
+        TestCluster.await(READY).until(() -> gateways(cluster).isEmpty() && cluster.client().pods().inNamespace(cluster.namespace())
+                .withLabel("app.kubernetes.io/name", "lambkin-gateway").list().getItems().isEmpty());
+        long down = System.currentTimeMillis();
+        int beforeOutage = seen(cluster, "ticker").size();
+        TestCluster.await(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(8))
+                .until(() -> System.currentTimeMillis() - down >= 8000);
+        gatewayDeployment.scale(2);
+        TestCluster.await(READY).until(() -> seen(cluster, "ticker").size() >= beforeOutage + 3);
+
+        List<String> ids = seen(cluster, "ticker");
+        assertEquals(ids.size(), new java.util.HashSet<>(ids).size(), "no instant fired twice: " + ids);
+        String uid = trigger.getMetadata().getUid();
+        java.util.Map<String, Long> instants = new java.util.HashMap<>();
+        long created = java.time.Instant.parse(trigger.getMetadata().getCreationTimestamp()).toEpochMilli();
+        for (long ms = created / 2000 * 2000; ms <= System.currentTimeMillis(); ms += 2000) {
+            instants.put(scheduledId(uid, ms), ms);
+        }
+        List<Long> fired = ids.stream().map(instants::get).sorted().toList();
+        assertTrue(fired.stream().allMatch(java.util.Objects::nonNull), "every event is one of the schedule's instants");
+        long widestGap = 0;
+        for (int i = 1; i < fired.size(); i++) {
+            widestGap = Math.max(widestGap, fired.get(i) - fired.get(i - 1));
+        }
+        assertTrue(widestGap >= 6000, "the outage's missed instants were not all fired afterwards (no storm): " + fired);
+    }
 }

@@ -18,6 +18,22 @@ public interface GatewayConfig {
 
     Auth auth();
 
+    Triggers triggers();
+
+    /** Event sources: how schedules fire. */
+    interface Triggers {
+        /** How often the leader looks at every schedule. */
+        @WithDefault("1s")
+        java.time.Duration tick();
+
+        /**
+         * After downtime, the most recent missed instant still fires if it is at most this old (a CronJob's
+         * startingDeadlineSeconds); older ones never do.
+         */
+        @WithDefault("1h")
+        java.time.Duration catchUp();
+    }
+
     /** Who may invoke: Kubernetes identities and RBAC (the default), or nobody is asked (a trusted network). */
     interface Auth {
         enum Mode {

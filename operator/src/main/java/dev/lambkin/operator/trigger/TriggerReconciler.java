@@ -20,10 +20,11 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 
 /**
- * Validates Triggers against the cluster: the Function they name must exist, a schedule must be valid. Runs
- * again whenever that Function appears or goes. Firing schedules and routes is the gateway's work.
+ * Validates Triggers against the cluster: the Function they name must exist, a schedule must be valid; Ready also
+ * needs the gateway's report that it armed the source (status.source). Runs again whenever that Function appears
+ * or goes, and when the status changes (the gateway writes its part there, so status changes count).
  */
-@ControllerConfiguration(name = TriggerReconciler.NAME)
+@ControllerConfiguration(name = TriggerReconciler.NAME, generationAwareEventProcessing = false)
 public class TriggerReconciler implements Reconciler<Trigger> {
     public static final String NAME = "trigger";
     private final EventRecorder events;
@@ -47,12 +48,13 @@ public class TriggerReconciler implements Reconciler<Trigger> {
         TriggerStatus next = TriggerStatusCalculator.compute(trigger, exists, clock.instant());
         Condition before = previous == null ? null : Conditions.find(previous.conditions, Conditions.READY).orElse(null);
         Condition after = Conditions.find(next.conditions, Conditions.READY).orElseThrow();
-        if ("False".equals(after.getStatus())
+        if ("False".equals(after.getStatus()) && !"NotArmed".equals(after.getReason()) // a moment before the gateway arms it
                 && (before == null || !Objects.equals(before.getReason(), after.getReason()))) {
             events.warning(trigger, "ready False " + after.getReason() + " " + next.observedGeneration,
                     after.getReason(), "Validate", after.getMessage());
         }
-        return StatusPatch.same(previous, next) ? UpdateControl.noUpdate()
+        // only the operator's fields are compared and applied: the gateway owns source, lastFired and nextFire
+        return StatusPatch.same(TriggerStatusCalculator.operatorPart(previous), next) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(StatusPatch.of(trigger, new Trigger(), next));
     }
 }

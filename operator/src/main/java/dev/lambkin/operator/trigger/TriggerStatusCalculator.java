@@ -5,12 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lambkin.api.v1alpha1.SourceStatus;
 import dev.lambkin.api.v1alpha1.Trigger;
 import dev.lambkin.api.v1alpha1.TriggerStatus;
 import dev.lambkin.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 
-/** A Trigger's status: Ready when its Function exists and its source is valid. Plain Java. */
+/**
+ * The operator's part of a Trigger's status: Ready when its Function exists, its source is valid and the gateway
+ * reports the source armed for this generation (status.source, the gateway's part, with lastFired and nextFire;
+ * the operator reads those, never writes them). Plain Java.
+ */
 public final class TriggerStatusCalculator {
     public static final String FUNCTION_RESOLVED = "FunctionResolved";
     public static final String SOURCE_VALID = "SourceValid";
@@ -31,8 +36,14 @@ public final class TriggerStatusCalculator {
                     "Function " + fn + " does not exist in namespace " + trigger.getMetadata().getNamespace(), generation));
         } else if (sourceProblem.isPresent()) {
             conditions.add(Conditions.of(Conditions.READY, false, "InvalidSchedule", sourceProblem.get(), generation));
+        } else if (armed(previous, generation)) {
+            conditions.add(Conditions.of(Conditions.READY, true, "Armed", "invokes Function " + fn + ": "
+                    + previous.source.message, generation));
         } else {
-            conditions.add(Conditions.of(Conditions.READY, true, "Resolved", "invokes Function " + fn, generation));
+            SourceStatus source = previous.source;
+            boolean refused = source != null && Boolean.FALSE.equals(source.armed) && generation.equals(source.observedGeneration);
+            conditions.add(Conditions.of(Conditions.READY, false, refused ? source.reason : "NotArmed", refused ? source.message
+                    : "waiting for the gateway to arm the " + kind(trigger) + " source", generation));
         }
         conditions.add(functionExists
                 ? Conditions.of(FUNCTION_RESOLVED, true, "Found", "Function " + fn + " exists", generation)
@@ -43,8 +54,27 @@ public final class TriggerStatusCalculator {
 
         TriggerStatus status = new TriggerStatus();
         status.observedGeneration = generation;
-        status.lastFired = previous.lastFired;
         status.conditions = Conditions.withTransitionTimes(previous.conditions, conditions, now);
         return status;
+    }
+
+    /** The operator's fields of a status (what it applies and compares): conditions and observedGeneration. */
+    public static TriggerStatus operatorPart(TriggerStatus status) {
+        if (status == null) {
+            return null;
+        }
+        TriggerStatus mine = new TriggerStatus();
+        mine.conditions = status.conditions;
+        mine.observedGeneration = status.observedGeneration;
+        return mine;
+    }
+
+    private static boolean armed(TriggerStatus status, Long generation) {
+        return status.source != null && Boolean.TRUE.equals(status.source.armed) && generation != null
+                && generation.equals(status.source.observedGeneration);
+    }
+
+    private static String kind(Trigger trigger) {
+        return trigger.getSpec().schedule != null ? "schedule" : trigger.getSpec().http != null ? "http" : "nats";
     }
 }

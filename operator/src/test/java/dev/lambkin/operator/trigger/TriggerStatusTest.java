@@ -55,7 +55,26 @@ class TriggerStatusTest {
         assertEquals("InvalidSchedule", Conditions.find(invalid.conditions, "Ready").orElseThrow().getReason());
         assertEquals(2L, invalid.observedGeneration);
         t.getSpec().schedule.cron = "*/5 * * * *";
-        var ok = TriggerStatusCalculator.compute(t, true, now);
-        assertTrue(Conditions.isTrue(ok.conditions, "Ready"));
+        var waiting = TriggerStatusCalculator.compute(t, true, now);
+        assertEquals("NotArmed", Conditions.find(waiting.conditions, "Ready").orElseThrow().getReason(),
+                "valid is not enough: Ready means the gateway armed it");
+        assertTrue(Conditions.isTrue(waiting.conditions, TriggerStatusCalculator.FUNCTION_RESOLVED));
+        t.setStatus(new dev.lambkin.api.v1alpha1.TriggerStatus());
+        t.getStatus().source = new dev.lambkin.api.v1alpha1.SourceStatus();
+        t.getStatus().source.armed = true;
+        t.getStatus().source.message = "next fire at 10:05";
+        t.getStatus().source.observedGeneration = 1L;
+        assertEquals("NotArmed", Conditions.find(TriggerStatusCalculator.compute(t, true, now).conditions, "Ready").orElseThrow()
+                .getReason(), "armed for an older generation");
+        t.getStatus().source.observedGeneration = 2L;
+        var armed = TriggerStatusCalculator.compute(t, true, now);
+        assertTrue(Conditions.isTrue(armed.conditions, "Ready"));
+        assertEquals("Armed", Conditions.find(armed.conditions, "Ready").orElseThrow().getReason());
+        t.getStatus().source.armed = false;
+        t.getStatus().source.reason = "RouteConflict";
+        t.getStatus().source.message = "path /x is taken";
+        assertEquals("RouteConflict", Conditions.find(TriggerStatusCalculator.compute(t, true, now).conditions, "Ready")
+                .orElseThrow().getReason(), "the gateway's reason when it refuses");
+        assertEquals(null, TriggerStatusCalculator.compute(t, true, now).source, "the gateway's part is never applied");
     }
 }

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Path", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".spec.http.path")
 @AdditionalPrinterColumn(name = "Subject", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".spec.nats.subject")
 @AdditionalPrinterColumn(name = "Last Fired", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".status.lastFired")
+@AdditionalPrinterColumn(name = "Next Fire", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.nextFire", priority = 1)
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class Trigger extends CustomResource<TriggerSpec, TriggerStatus> implements Namespaced {
 }
