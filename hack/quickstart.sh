@@ -25,8 +25,10 @@ kubectl apply -n lambkin-demo -f examples/api/
 kubectl apply -n lambkin-demo -f examples/hello-java/function.yaml
 kubectl wait -n lambkin-demo --for=condition=Ready --timeout=120s function/hello function/hello-java
 kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=120s >/dev/null
+# Ready means armed: the gateway has registered the schedule (HTTP and NATS triggers are not served yet)
+kubectl wait -n lambkin-demo --for=condition=Ready --timeout=60s trigger/hello-every-5m >/dev/null
 echo
-kubectl get fn,trg,dlq -n lambkin-demo
+kubectl get fn,trg,dlq -n lambkin-demo -o wide
 echo
 # invoking needs a Kubernetes identity with the verb "invoke": a ServiceAccount bound to the chart's ClusterRole
 kubectl -n lambkin-demo create serviceaccount demo-caller --dry-run=client -o yaml | kubectl apply -f - >/dev/null
