@@ -79,3 +79,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   secret: {secretName: {{ .Values.nats.credentialsSecret | quote }}}
 {{- end }}
 {{- end -}}
+
+{{/* The gateway's auth mode; kubernetes when unset (a release upgraded with --reuse-values from an older chart). */}}
+{{- define "lambkin.gateway.authMode" -}}
+{{- dig "gateway" "auth" "mode" "kubernetes" .Values.AsMap -}}
+{{- end }}

@@ -53,6 +53,11 @@ public class KubernetesAccess {
     private final AccessCache<String, Review> tokens;
     private final AccessCache<Question, String> decisions; // "" allowed, else the reason it is not
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    /** Reviews in flight at once: a flood of unknown tokens gets 503s, not an unbounded pile of API calls. */
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_REVIEWS_IN_FLIGHT);
+    /** A token being reviewed: concurrent first calls with it share one TokenReview. */
+    private final Map<String, Future<Object>> reviewing = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_REVIEWS_IN_FLIGHT = 64;
 
     public KubernetesAccess(KubernetesClient client, Vertx vertx, GatewayConfig config) {
         this.client = client;
@@ -93,13 +98,38 @@ public class KubernetesAccess {
         if (review != null) {
             return decide(review, permission);
         }
-        return blocking(() -> review(token)).compose(r -> {
+        return here(reviewOnce(tokenKey, token)).compose(r -> {
             if (r instanceof Review fresh) {
                 tokens.put(tokenKey, fresh);
                 return decide(fresh, permission);
             }
             return Future.succeededFuture((Access) r);
         });
+    }
+
+    /** One TokenReview per token at a time: callers with the same new token share it. */
+    private Future<Object> reviewOnce(String tokenKey, String token) {
+        Promise<Object> mine = Promise.promise();
+        Future<Object> pending = reviewing.putIfAbsent(tokenKey, mine.future());
+        if (pending != null) {
+            return pending;
+        }
+        blocking(() -> review(token)).onComplete(done -> {
+            reviewing.remove(tokenKey, mine.future());
+            mine.handle(done);
+        });
+        return mine.future();
+    }
+
+    /** A future shared between callers completes on the context of whoever asked, not of whoever asked first. */
+    private <T> Future<T> here(Future<T> f) {
+        if (f.isComplete()) {
+            return f;
+        }
+        Context context = vertx.getOrCreateContext();
+        Promise<T> p = Promise.promise();
+        f.onComplete(ar -> context.runOnContext(v -> p.handle(ar)));
+        return p.future();
     }
 
     private Future<Access> decide(Review review, Permission permission) {
@@ -159,11 +189,21 @@ public class KubernetesAccess {
         return reason.isEmpty() ? " " : reason;
     }
 
-    /** Runs an API server call off the event loop, bounded in time; back on the caller's context. */
+    /** Runs an API server call off the event loop, bounded in time and in number; back on the caller's context. */
     private Future<Object> blocking(java.util.function.Supplier<Object> call) {
         Context context = vertx.getOrCreateContext();
         Promise<Object> promise = Promise.promise();
-        CompletableFuture.supplyAsync(call, blocking).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        if (!inFlight.tryAcquire()) {
+            promise.complete(new Access.Unavailable("too many access reviews in flight; try again"));
+            return promise.future();
+        }
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.get();
+            } finally {
+                inFlight.release();
+            }
+        }, blocking).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((r, err) -> context.runOnContext(v -> {
                     if (err == null) {
                         promise.complete(r);

@@ -14,6 +14,7 @@ import dev.lambkin.api.streams.StreamNames;
 import dev.lambkin.api.v1alpha1.Names;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.EventQueue;
+import dev.lambkin.gateway.auth.Access;
 import dev.lambkin.gateway.auth.KubernetesAccess;
 import dev.lambkin.gateway.auth.Permission;
 import dev.lambkin.gateway.http.ApiError;
@@ -110,7 +111,8 @@ public class DeadLetterRoutes {
             return;
         }
         access.check(ctx.request().getHeader("Authorization"), Permission.deadLetters(verb, ns, name)).onComplete(checked -> {
-            ApiError refused = ApiErrors.of(checked.result());
+            ApiError refused = ApiErrors.of(checked.succeeded() ? checked.result()
+                    : new Access.Unavailable("the access review failed"));
             if (refused != null) {
                 InvokeRoutes.fail(ctx, refused);
             } else {

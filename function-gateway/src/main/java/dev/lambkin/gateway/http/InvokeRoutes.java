@@ -16,6 +16,7 @@ import dev.lambkin.gateway.Draining;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.AsyncMetrics;
 import dev.lambkin.gateway.async.EventQueue;
+import dev.lambkin.gateway.auth.Access;
 import dev.lambkin.gateway.auth.KubernetesAccess;
 import dev.lambkin.gateway.auth.Permission;
 import dev.lambkin.gateway.invoke.Invocation;
@@ -103,7 +104,8 @@ public class InvokeRoutes {
         }
         // permission before existence: a caller who may not invoke learns nothing of which functions exist
         access.check(ctx.request().getHeader("Authorization"), Permission.invoke(ns, name)).onComplete(checked -> {
-            ApiError refused = ApiErrors.of(checked.result());
+            ApiError refused = ApiErrors.of(checked.succeeded() ? checked.result()
+                    : new Access.Unavailable("the access review failed"));
             if (refused != null) {
                 fail(ctx, refused);
             } else {

@@ -6,13 +6,13 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+
+import dev.lambkin.api.v1alpha1.ScheduleSource;
 
 /**
  * A Trigger's schedule as a sequence of instants: five-field cron expressions read in a time zone (as CronJobs),
@@ -24,8 +24,6 @@ public final class CronSchedule {
     private static final Map<String, String> MACROS = Map.of("@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *",
             "@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0", "@daily", "0 0 * * *", "@midnight", "0 0 * * *",
             "@hourly", "0 * * * *");
-    private static final Pattern EVERY = Pattern.compile("@every (([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)");
-    private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
 
     private final ExecutionTime cron;
     private final ZoneId zone;
@@ -41,34 +39,40 @@ public final class CronSchedule {
     public static CronSchedule parse(String expression, String timeZone) {
         ZoneId zone = timeZone == null || timeZone.isBlank() ? ZoneOffset.UTC : ZoneId.of(timeZone);
         String e = expression.trim();
-        Matcher every = EVERY.matcher(e);
-        if (every.matches()) {
-            long millis = 0;
-            Matcher part = PART.matcher(every.group(1));
-            while (part.find()) {
-                double n = Double.parseDouble(part.group(1));
-                millis += (long) (n * switch (part.group(2)) {
-                    case "ms" -> 1;
-                    case "s" -> 1000;
-                    case "m" -> 60_000;
-                    default -> 3_600_000;
-                });
-            }
-            if (millis < 1000) {
-                throw new IllegalArgumentException("@every needs at least 1s, not " + every.group(1));
+        long millis = ScheduleSource.everyMillis(e);
+        if (millis >= 0) {
+            if (millis < ScheduleSource.MIN_EVERY_MILLIS) {
+                throw new IllegalArgumentException("@every needs at least 1s, not " + e);
             }
             return new CronSchedule(null, zone, millis);
         }
         return new CronSchedule(ExecutionTime.forCron(UNIX.parse(MACROS.getOrDefault(e, e)).validate()), zone, 0);
     }
 
-    /** The latest scheduled instant at or before t. */
-    public Optional<Instant> latestAtOrBefore(Instant t) {
+    /** Most instants looked at in one search (a minutely cron over a day of catch-up is 1,440). */
+    static final int MAX_STEPS = 100_000;
+
+    /**
+     * The latest scheduled instant in (after, atOrBefore], found by walking forward with {@link #nextAfter}: cron-utils'
+     * backward search ignores fractions of a second (it would answer an instant still ahead) and repeats the hour
+     * a daylight-saving change repeats, which the forward search does not.
+     */
+    public Optional<Instant> latestIn(Instant after, Instant atOrBefore) {
         if (everyMillis > 0) {
-            return Optional.of(Instant.ofEpochMilli(Math.floorDiv(t.toEpochMilli(), everyMillis) * everyMillis));
+            Instant latest = Instant.ofEpochMilli(Math.floorDiv(atOrBefore.toEpochMilli(), everyMillis) * everyMillis);
+            return latest.isAfter(after) ? Optional.of(latest) : Optional.empty();
         }
-        // cron-utils answers the last execution strictly before its argument; cron is to the minute
-        return cron.lastExecution(t.plusSeconds(1).atZone(zone)).map(z -> z.toInstant());
+        Optional<Instant> latest = Optional.empty();
+        Instant t = after;
+        for (int i = 0; i < MAX_STEPS; i++) {
+            Optional<Instant> next = nextAfter(t);
+            if (next.isEmpty() || next.get().isAfter(atOrBefore)) {
+                break;
+            }
+            latest = next;
+            t = next.get();
+        }
+        return latest;
     }
 
     /** The first scheduled instant after t. */
@@ -76,7 +80,13 @@ public final class CronSchedule {
         if (everyMillis > 0) {
             return Optional.of(Instant.ofEpochMilli((Math.floorDiv(t.toEpochMilli(), everyMillis) + 1) * everyMillis));
         }
-        return cron.nextExecution(t.atZone(zone)).map(z -> z.toInstant());
+        java.time.ZonedDateTime from = t.atZone(zone);
+        var next = cron.nextExecution(from);
+        if (next.isPresent() && next.get().toLocalDateTime().equals(from.toLocalDateTime())) {
+            // the hour a fall-back repeats shows the same wall-clock time again: as CronJobs, run it once
+            next = cron.nextExecution(next.get());
+        }
+        return next.map(z -> z.toInstant());
     }
 
     /** For messages: the interval of an @every schedule, or null for cron. */

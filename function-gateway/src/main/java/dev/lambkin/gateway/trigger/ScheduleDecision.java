@@ -29,10 +29,11 @@ public final class ScheduleDecision {
      */
     public static Step decide(CronSchedule schedule, Instant since, Instant now, Duration catchUp) {
         Instant next = schedule.nextAfter(now).orElse(null);
-        Instant latest = schedule.latestAtOrBefore(now).orElse(null);
-        if (latest != null && latest.isAfter(since) && !latest.isBefore(now.minus(catchUp))) {
-            return new Fire(latest, next);
-        }
-        return new Wait(next);
+        // walk from the last instant fired (so an hour that daylight saving repeats is recognised as a repeat), but
+        // not from further back than a day before the catch-up window: older instants can never fire anyway
+        Instant horizon = now.minus(catchUp).minus(Duration.ofHours(25));
+        Instant from = since.isAfter(horizon) ? since : horizon;
+        return schedule.latestIn(from, now).filter(latest -> !latest.isBefore(now.minus(catchUp)))
+                .<Step>map(latest -> new Fire(latest, next)).orElseGet(() -> new Wait(next));
     }
 }

@@ -2,7 +2,6 @@ package dev.lambkin.gateway.trigger;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,9 +11,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lambkin.api.status.Events;
-import dev.lambkin.api.v1alpha1.SourceStatus;
 import dev.lambkin.api.v1alpha1.Trigger;
-import dev.lambkin.api.v1alpha1.TriggerStatus;
 import dev.lambkin.gateway.GatewayConfig;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.EventQueue;
@@ -55,6 +52,8 @@ public class ScheduleRunner {
         Instant lastFired;
         volatile boolean busy;
         boolean failing;
+        /** The gateway's part of the status as last written (compared with what it should be, not with the cache). */
+        String written;
     }
 
     private final KubernetesClient client;
@@ -134,16 +133,16 @@ public class ScheduleRunner {
             }
         }
         if (a.schedule == null) {
-            report(t, generation, false, "InvalidSchedule", a.problem, null, null);
+            report(t, a, generation, false, "InvalidSchedule", a.problem, null);
             return;
         }
-        Instant since = latest(a.lastFired, parse(t.getStatus() == null ? null : t.getStatus().lastFired),
-                Instant.parse(t.getMetadata().getCreationTimestamp()));
+        a.lastFired = latest(a.lastFired, parse(t.getStatus() == null ? null : t.getStatus().lastFired));
+        Instant since = latest(a.lastFired, Instant.parse(t.getMetadata().getCreationTimestamp()));
         ScheduleDecision.Step step = ScheduleDecision.decide(a.schedule, since, now, config.triggers().catchUp());
         if (step instanceof ScheduleDecision.Fire fire) {
             fire(t, a, fire, generation);
         } else {
-            report(t, generation, true, "Scheduled", "fires at " + step.next(), step.next(), null);
+            report(t, a, generation, true, "Scheduled", "the schedule is registered", step.next());
         }
     }
 
@@ -169,30 +168,30 @@ public class ScheduleRunner {
         counter(t, "fired").increment();
         LOG.infof("schedule %s/%s fired for %s (request id %s)", t.getMetadata().getNamespace(), t.getMetadata().getName(),
                 fire.scheduled(), id);
-        report(t, generation, true, "Scheduled", "fires at " + fire.next(), fire.next(), fire.scheduled());
+        report(t, a, generation, true, "Scheduled", "the schedule is registered", fire.next());
     }
 
-    /** Patches the gateway's part of the status, only when it changed. */
-    private void report(Trigger t, long generation, boolean isArmed, String reason, String message, Instant next, Instant fired) {
-        TriggerStatus s = t.getStatus();
-        SourceStatus src = s == null ? null : s.source;
-        String nextFire = next == null ? null : next.toString();
-        boolean same = src != null && Objects.equals(src.armed, isArmed) && Objects.equals(src.reason, reason)
-                && Objects.equals(src.observedGeneration, generation) && Objects.equals(s.nextFire, nextFire)
-                && (fired == null || Objects.equals(s.lastFired, fired.toString()));
-        if (same) {
-            return;
-        }
+    /**
+     * Patches the gateway's part of the status (source, nextFire, lastFired) when it differs from what this replica
+     * last wrote; a failed write is tried again at the next tick, so lastFired always reaches the status.
+     */
+    private void report(Trigger t, Armed a, long generation, boolean isArmed, String reason, String message, Instant next) {
         JsonObject status = new JsonObject().put("source", new JsonObject().put("armed", isArmed).put("reason", reason)
-                .put("message", message).put("observedGeneration", generation)).put("nextFire", nextFire);
-        if (fired != null) {
-            status.put("lastFired", fired.toString());
+                .put("message", message).put("observedGeneration", generation)).put("nextFire", next == null ? null : next.toString());
+        if (a.lastFired != null) {
+            status.put("lastFired", a.lastFired.toString());
+        }
+        String patch = new JsonObject().put("status", status).encode();
+        if (patch.equals(a.written)) {
+            return;
         }
         try {
             client.resources(Trigger.class).inNamespace(t.getMetadata().getNamespace()).withName(t.getMetadata().getName())
-                    .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), new JsonObject().put("status", status).encode());
+                    .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            a.written = patch;
         } catch (RuntimeException ex) {
-            LOG.debugf("status of %s/%s not written: %s", t.getMetadata().getNamespace(), t.getMetadata().getName(), ex.getMessage());
+            LOG.warnf("status of %s/%s not written (tried again): %s", t.getMetadata().getNamespace(), t.getMetadata().getName(),
+                    ex.getMessage());
         }
     }
 

@@ -18,7 +18,6 @@ import dev.lambkin.api.v1alpha1.ScheduleSource;
 public final class ScheduleValidator {
     private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     private static final Pattern MACRO = Pattern.compile("@(yearly|annually|monthly|weekly|daily|midnight|hourly)");
-    private static final Pattern EVERY = Pattern.compile("@every (([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)");
 
     private ScheduleValidator() {
     }
@@ -27,10 +26,10 @@ public final class ScheduleValidator {
     public static Optional<String> problem(ScheduleSource schedule) {
         String cron = schedule.cron == null ? "" : schedule.cron.trim();
         if (!MACRO.matcher(cron).matches()) {
-            var every = EVERY.matcher(cron);
-            if (every.matches()) {
-                if (!every.group(1).matches(".*[1-9].*")) {
-                    return Optional.of("schedule.cron: @every needs a duration above zero");
+            long every = ScheduleSource.everyMillis(cron);
+            if (every >= 0) {
+                if (every < ScheduleSource.MIN_EVERY_MILLIS) {
+                    return Optional.of("schedule.cron: @every needs at least 1s (the gateway looks at schedules once a second)");
                 }
             } else {
                 try {

@@ -29,7 +29,7 @@ class TriggerStatusTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"75 * * * *", "* 24 * * *", "* * 32 * *", "* * * 13 *", "@every 0s"})
+    @ValueSource(strings = {"75 * * * *", "* 24 * * *", "* * 32 * *", "* * * 13 *", "@every 0s", "@every 500ms"})
     void outOfRangeSchedules(String cron) {
         assertTrue(ScheduleValidator.problem(schedule(cron, null)).isPresent(), cron);
     }

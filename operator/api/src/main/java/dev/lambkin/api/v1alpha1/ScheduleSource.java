@@ -22,6 +22,31 @@ public class ScheduleSource {
             + "|((\\*|\\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?(,(\\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?)*)"
             + "( ((\\*|\\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?(,(\\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?)*)){4})$";
 
+    /** The shortest interval @every may name: a gateway looks at schedules once a second. */
+    public static final long MIN_EVERY_MILLIS = 1000;
+    private static final java.util.regex.Pattern EVERY = java.util.regex.Pattern.compile("@every (([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)");
+    private static final java.util.regex.Pattern EVERY_PART = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
+
+    /** The interval of an {@code @every <duration>} expression in milliseconds, or -1 when it is not one. */
+    public static long everyMillis(String cron) {
+        var every = EVERY.matcher(cron == null ? "" : cron.trim());
+        if (!every.matches()) {
+            return -1;
+        }
+        long millis = 0;
+        var part = EVERY_PART.matcher(every.group(1));
+        while (part.find()) {
+            double n = Double.parseDouble(part.group(1));
+            millis += (long) (n * switch (part.group(2)) {
+                case "ms" -> 1;
+                case "s" -> 1000;
+                case "m" -> 60_000;
+                default -> 3_600_000;
+            });
+        }
+        return millis;
+    }
+
     @Required
     @Size(min = 1, max = 128)
     @Pattern(CRON_PATTERN)
