@@ -37,9 +37,10 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * The routing table: every function's pods with their IPs, from a pod informer, not DNS. On its first start a
- * pod is routable as soon as the gateway itself can connect to its port, which is sooner than the kubelet's
- * readiness probe, EndpointSlice and kube-proxy chain; after that, routing follows the kubelet's readiness (an
- * unready or restarting pod is out of rotation). A pod marked for scale-down takes no new calls; a pod whose
+ * pod whose readiness is its port answering (the default TCP probe) is routable as soon as the gateway itself can
+ * connect to it, which is sooner than the kubelet's probe, EndpointSlice and kube-proxy chain; a pod with a
+ * readiness probe of its own waits for the kubelet; after the first start, routing follows the kubelet's
+ * readiness (an unready or restarting pod is out of rotation). A pod marked for scale-down takes no new calls; a pod whose
  * call timed out or crashed is retired: out of rotation at once and deleted, with no grace, once its calls are
  * done (its ReplicaSet starts a fresh one, as Lambda replaces an execution environment). Pods failing to
  * start are reported, so requests held for them fail fast.
@@ -286,10 +287,12 @@ public class Instances {
                 changed |= instance.routable(false);
             } else if (ready) {
                 changed |= instance.routable(true);
-            } else if (everReady.contains(id) || restarts(pod) > instance.restartsAtStart()) {
-                changed |= instance.routable(false); // after its first start, routing follows readiness
+            } else if (everReady.contains(id) || restarts(pod) > instance.restartsAtStart() || !portIsReadiness(pod)) {
+                // after its first start, routing follows readiness; and a readiness probe of the function's own
+                // (an HTTP check, say) is only the kubelet's to judge
+                changed |= instance.routable(false);
             } else if (!instance.routable()) {
-                // the pod has an address: try its port from now on rather than wait for the kubelet's probe
+                // the pod has an address: try its port from now on rather than wait for the kubelet's TCP probe
                 probe(instance, System.currentTimeMillis());
             }
         }
@@ -349,7 +352,7 @@ public class Instances {
         return p != null && p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
                 && instance.ip().equals(p.getStatus().getPodIP()) && StartFailure.ofPod(p).isEmpty()
                 && !PodMarks.markedForRemoval(p) && !PodMarks.retired(p) && !finished(p) && !everReady.contains(key.namespace() + "/" + instance.pod())
-                && restarts(p) == instance.restartsAtStart() && !instance.retired();
+                && restarts(p) == instance.restartsAtStart() && !instance.retired() && portIsReadiness(p);
     }
 
     private boolean setRoutable(FunctionKey key, String pod, boolean routable) {
@@ -371,6 +374,16 @@ public class Instances {
         Map<String, String> labels = pod.getMetadata().getLabels();
         String fn = labels == null ? null : labels.get(FUNCTION_LABEL);
         return fn == null ? null : new FunctionKey(pod.getMetadata().getNamespace(), fn);
+    }
+
+    /**
+     * Whether the pod's readiness is just its port answering (the operator's default TCP probe, or none): then the
+     * gateway's own connect is the same check, made sooner.
+     */
+    static boolean portIsReadiness(Pod pod) {
+        return pod.getSpec().getContainers().stream().allMatch(c -> c.getReadinessProbe() == null
+                || (c.getReadinessProbe().getTcpSocket() != null && c.getReadinessProbe().getExec() == null
+                        && c.getReadinessProbe().getHttpGet() == null && c.getReadinessProbe().getGrpc() == null));
     }
 
     private static boolean finished(Pod pod) {
