@@ -31,6 +31,9 @@ public class InvocationMetrics {
         this.registry = registry;
         this.limiter = limiter;
         this.activator = activator;
+        // how close the installation is to gateway.hold.maxBytes (503 HoldCapacityExceeded beyond it)
+        io.micrometer.core.instrument.Gauge.builder("lambkin.held.bytes", activator, Activator::heldBytes)
+                .description("Bytes of requests held for an instance across the installation").register(registry);
     }
 
     /** One finished invocation; errorKind is Handled, Unhandled, Timeout, StartFailed… or null on success. */

@@ -1,6 +1,5 @@
 package dev.lambkin.gateway.trigger;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -87,10 +86,5 @@ public final class CronSchedule {
             next = cron.nextExecution(next.get());
         }
         return next.map(z -> z.toInstant());
-    }
-
-    /** For messages: the interval of an @every schedule, or null for cron. */
-    Duration every() {
-        return everyMillis > 0 ? Duration.ofMillis(everyMillis) : null;
     }
 }
