@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 
 import org.jboss.logging.Logger;
 
-import dev.lambkin.api.status.Events;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.FunctionSpec;
@@ -20,6 +19,7 @@ import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 import dev.lambkin.gateway.peers.GatewayPeers;
 import dev.lambkin.gateway.peers.LoadBoard;
 import dev.lambkin.gateway.peers.LoadReports;
+import dev.lambkin.gateway.record.GatewayEvents;
 import dev.lambkin.gateway.route.FunctionCatalog;
 import dev.lambkin.gateway.route.FunctionKey;
 import dev.lambkin.gateway.route.Instances;
@@ -44,7 +44,6 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class ScaleController {
     private static final Logger LOG = Logger.getLogger(ScaleController.class);
-    private static final String INSTANCE = System.getenv().getOrDefault("HOSTNAME", "lambkin-gateway");
 
     private final KubernetesClient client;
     private final FunctionCatalog catalog;
@@ -55,6 +54,7 @@ public class ScaleController {
     private final GatewayPeers peers;
     private final LoadReports reports;
     private final Instances instances;
+    private final GatewayEvents events;
     private final Map<FunctionKey, Long> lastActivity = new ConcurrentHashMap<>();
     private final Set<FunctionKey> writing = ConcurrentHashMap.newKeySet();
     /** When this replica first saw each marked pod (namespace/function/pod). */
@@ -65,8 +65,9 @@ public class ScaleController {
     private long timer = -1;
 
     public ScaleController(KubernetesClient client, FunctionCatalog catalog, ConcurrencyLimiter limiter,
-            Activator activator, Vertx vertx, GatewayConfig config, GatewayPeers peers, LoadReports reports, Instances instances) {
+            Activator activator, Vertx vertx, GatewayConfig config, GatewayPeers peers, LoadReports reports, Instances instances, GatewayEvents events) {
         this.instances = instances;
+        this.events = events;
         this.peers = peers;
         this.reports = reports;
         this.client = client;
@@ -92,17 +93,6 @@ public class ScaleController {
             deployments.close();
         }
         writer.shutdownNow();
-    }
-
-    /** A Kubernetes Event on the Function; a lost event must not fail the scaling that happened. */
-    private void record(Function fn, String reason, String note) {
-        try {
-            client.events().v1().events().inNamespace(fn.getMetadata().getNamespace()).resource(Events.of(fn, "Normal",
-                    reason, "Scale", note, "lambkin.dev/gateway", INSTANCE, java.time.Instant.now())).create();
-        } catch (RuntimeException ex) {
-            LOG.warnf("could not record %s on %s/%s: %s", reason, fn.getMetadata().getNamespace(),
-                    fn.getMetadata().getName(), ex.getMessage());
-        }
     }
 
     /** Marks work on the function now: idle time counts from here. */
@@ -249,7 +239,7 @@ public class ScaleController {
         client.apps().deployments().inNamespace(key.namespace()).withName(key.name()).scale(desired);
         LOG.infof("%s: scaled %d -> %d (running %d, held %d)", key, current, desired, running, held);
         if (current == 0 || desired == 0) {
-            record(fn, current == 0 ? "ScaledFromZero" : "ScaledToZero", current == 0
+            events.record(fn, "Normal", current == 0 ? "ScaledFromZero" : "ScaledToZero", "Scale", current == 0
                     ? "started " + desired + " instance(s) for " + held + " waiting request(s)"
                     : "no invocation for " + idle / 1000 + " s (idleSeconds " + idleSeconds + ")");
         }

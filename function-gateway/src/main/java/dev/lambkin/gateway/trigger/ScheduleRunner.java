@@ -10,12 +10,12 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.lambkin.api.status.Events;
 import dev.lambkin.api.v1alpha1.Trigger;
 import dev.lambkin.gateway.GatewayConfig;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.EventQueue;
 import dev.lambkin.gateway.peers.GatewayPeers;
+import dev.lambkin.gateway.record.GatewayEvents;
 import dev.lambkin.gateway.route.FunctionKey;
 import dev.lambkin.gateway.route.Upserts;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,7 +42,6 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class ScheduleRunner {
     private static final Logger LOG = Logger.getLogger(ScheduleRunner.class);
-    private static final String INSTANCE = System.getenv().getOrDefault("HOSTNAME", "lambkin-gateway");
 
     /** What this replica keeps of one schedule while it leads. */
     private static final class Armed {
@@ -58,6 +57,7 @@ public class ScheduleRunner {
 
     private final KubernetesClient client;
     private final EventQueue events;
+    private final GatewayEvents kubernetesEvents;
     private final GatewayPeers peers;
     private final GatewayConfig config;
     private final Vertx vertx;
@@ -68,10 +68,11 @@ public class ScheduleRunner {
     private SharedIndexInformer<Trigger> informer;
     private long timer = -1;
 
-    public ScheduleRunner(KubernetesClient client, EventQueue events, GatewayPeers peers, GatewayConfig config, Vertx vertx,
-            ObjectMapper json, MeterRegistry registry) {
+    public ScheduleRunner(KubernetesClient client, EventQueue events, GatewayEvents kubernetesEvents, GatewayPeers peers,
+            GatewayConfig config, Vertx vertx, ObjectMapper json, MeterRegistry registry) {
         this.client = client;
         this.events = events;
+        this.kubernetesEvents = kubernetesEvents;
         this.peers = peers;
         this.config = config;
         this.vertx = vertx;
@@ -159,7 +160,7 @@ public class ScheduleRunner {
                 a.failing = true;
                 LOG.warnf("schedule %s/%s could not fire for %s (tried again each second): %s", t.getMetadata().getNamespace(),
                         t.getMetadata().getName(), fire.scheduled(), ex.getMessage());
-                record(t, "Warning", "FireFailed", "could not queue the event for " + fire.scheduled() + ": " + ex.getMessage());
+                kubernetesEvents.record(t, "Warning", "FireFailed", "Fire", "could not queue the event for " + fire.scheduled() + ": " + ex.getMessage());
             }
             return;
         }
@@ -192,15 +193,6 @@ public class ScheduleRunner {
         } catch (RuntimeException ex) {
             LOG.warnf("status of %s/%s not written (tried again): %s", t.getMetadata().getNamespace(), t.getMetadata().getName(),
                     ex.getMessage());
-        }
-    }
-
-    private void record(Trigger t, String type, String reason, String note) {
-        try {
-            client.events().v1().events().inNamespace(t.getMetadata().getNamespace()).resource(Events.of(t, type, reason,
-                    "Fire", note, "lambkin.dev/gateway", INSTANCE, Instant.now())).create();
-        } catch (RuntimeException ex) {
-            LOG.debugf("event %s not recorded: %s", reason, ex.getMessage());
         }
     }
 
