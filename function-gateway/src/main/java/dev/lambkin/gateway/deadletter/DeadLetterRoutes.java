@@ -14,11 +14,10 @@ import dev.lambkin.api.streams.StreamNames;
 import dev.lambkin.api.v1alpha1.Names;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.EventQueue;
-import dev.lambkin.gateway.auth.Access;
 import dev.lambkin.gateway.auth.KubernetesAccess;
 import dev.lambkin.gateway.auth.Permission;
 import dev.lambkin.gateway.http.ApiError;
-import dev.lambkin.gateway.http.ApiErrors;
+import dev.lambkin.gateway.http.AccessGate;
 import dev.lambkin.gateway.http.InvokeRoutes;
 import dev.lambkin.gateway.invoke.RequestIds;
 import dev.lambkin.gateway.nats.NatsClient;
@@ -110,15 +109,7 @@ public class DeadLetterRoutes {
             InvokeRoutes.fail(ctx, ApiError.badRequest("namespace and queue name must be DNS labels: " + ns + "/" + name));
             return;
         }
-        access.check(ctx.request().getHeader("Authorization"), Permission.deadLetters(verb, ns, name)).onComplete(checked -> {
-            ApiError refused = ApiErrors.of(checked.succeeded() ? checked.result()
-                    : new Access.Unavailable("the access review failed"));
-            if (refused != null) {
-                InvokeRoutes.fail(ctx, refused);
-            } else {
-                run(ctx, new Queue(ns, name), action);
-            }
-        });
+        AccessGate.whenAllowed(ctx, access, Permission.deadLetters(verb, ns, name), () -> run(ctx, new Queue(ns, name), action));
     }
 
     private void run(RoutingContext ctx, Queue q, Action action) {

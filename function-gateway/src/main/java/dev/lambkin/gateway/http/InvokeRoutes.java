@@ -16,7 +16,6 @@ import dev.lambkin.gateway.Draining;
 import dev.lambkin.gateway.async.AsyncEvent;
 import dev.lambkin.gateway.async.AsyncMetrics;
 import dev.lambkin.gateway.async.EventQueue;
-import dev.lambkin.gateway.auth.Access;
 import dev.lambkin.gateway.auth.KubernetesAccess;
 import dev.lambkin.gateway.auth.Permission;
 import dev.lambkin.gateway.invoke.Invocation;
@@ -98,20 +97,8 @@ public class InvokeRoutes {
             fail(ctx, ApiError.badRequest(Contract.INVOCATION_TYPE + " must be RequestResponse, Event or DryRun, not " + type));
             return;
         }
-        if (!access.enabled()) {
-            allowed(ctx, ns, name, type);
-            return;
-        }
         // permission before existence: a caller who may not invoke learns nothing of which functions exist
-        access.check(ctx.request().getHeader("Authorization"), Permission.invoke(ns, name)).onComplete(checked -> {
-            ApiError refused = ApiErrors.of(checked.succeeded() ? checked.result()
-                    : new Access.Unavailable("the access review failed"));
-            if (refused != null) {
-                fail(ctx, refused);
-            } else {
-                allowed(ctx, ns, name, type);
-            }
-        });
+        AccessGate.whenAllowed(ctx, access, Permission.invoke(ns, name), () -> allowed(ctx, ns, name, type));
     }
 
     private void allowed(RoutingContext ctx, String ns, String name, String type) {
