@@ -27,6 +27,7 @@ import jakarta.enterprise.event.Event;
  */
 @ApplicationScoped
 public class Activator {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Activator.class);
     /** A request started waiting for an instance of the function: the autoscaler acts at once. */
     public record Held(FunctionKey key) {
     }
@@ -161,7 +162,7 @@ public class Activator {
             held.fire(new Held(key));
         } catch (RuntimeException e) {
             // the autoscaler's failure must not strand the request: its next tick scales for it
-            org.jboss.logging.Logger.getLogger(Activator.class).warnf(e, "%s: scaling for a held request failed", key);
+            LOG.warnf(e, "%s: scaling for a held request failed", key);
         }
         drain(key); // an instance may have appeared in between
         return w.promise.future();

@@ -16,10 +16,6 @@ public final class Lease implements Admission.Result {
         this.owner = owner;
     }
 
-    public String function() {
-        return permit.function();
-    }
-
     /** Gives the slot back (and to an event waiting for it). True the first time only. */
     public boolean release() {
         if (!released.compareAndSet(false, true)) {
@@ -27,9 +23,5 @@ public final class Lease implements Admission.Result {
         }
         owner.release(permit);
         return true;
-    }
-
-    public boolean released() {
-        return released.get();
     }
 }

@@ -29,7 +29,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -133,8 +132,7 @@ public class Instances {
             LOG.infof("%s: replacing pod %s (%s)", instance.function(), instance.pod(), why);
             notifyListeners(instance.function());
             // the other gateway replicas stop routing to it too
-            String patch = new JsonObject().put("metadata", new JsonObject().put("annotations",
-                    new JsonObject().put(PodMarks.RETIRED, why.length() > 256 ? why.substring(0, 256) : why))).encode();
+            String patch = PodMarks.retiredPatch(why);
             reaper.execute(() -> retrying(instance, "mark", () -> client.pods().inNamespace(instance.function().namespace())
                     .withName(instance.pod()).patch(PatchContext.of(PatchType.JSON_MERGE), patch)));
         }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The annotations the gateway puts on pods, so every gateway replica sees them: a pod about to be scaled away
@@ -32,11 +33,22 @@ public final class PodMarks {
         return a != null && a.containsKey(RETIRED);
     }
 
-    /** A JSON merge patch's metadata.annotations that marks (or, with false, unmarks) a pod. */
-    public static Map<String, String> annotations(boolean mark) {
+    /** The JSON merge patch that marks a pod for scale-down (or, with false, takes the mark back). */
+    public static String scaleDownPatch(boolean mark) {
         Map<String, String> a = new LinkedHashMap<>();
         a.put(REMOVAL, mark ? "true" : null);
         a.put(DELETION_COST, mark ? LOWEST_COST : null);
-        return a;
+        return annotationsPatch(a);
+    }
+
+    /** The JSON merge patch that marks a pod retired, saying why (cut to 256 characters). */
+    public static String retiredPatch(String why) {
+        return annotationsPatch(Map.of(RETIRED, why.length() > 256 ? why.substring(0, 256) : why));
+    }
+
+    private static String annotationsPatch(Map<String, String> annotations) {
+        JsonObject a = new JsonObject();
+        annotations.forEach(a::put); // a null value removes the annotation
+        return new JsonObject().put("metadata", new JsonObject().put("annotations", a)).encode();
     }
 }

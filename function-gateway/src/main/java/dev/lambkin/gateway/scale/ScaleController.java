@@ -1,6 +1,5 @@
 package dev.lambkin.gateway.scale;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +32,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -146,14 +144,12 @@ public class ScaleController {
         // the limiter counts every admitted request, held ones too: running = admitted - held
         int held = activator.held(key);
         int running = Math.max(0, limiter.inFlight(key.toString()) - held);
-        Set<String> busy = new HashSet<>(instances.busyPods(key));
         boolean leader = peers.leader();
         if (leader) {
             LoadBoard.Load others = reports.others(key.toString());
             held += others.held();
             running += others.running();
             last = Math.max(last, others.lastActivityMillis());
-            busy.addAll(reports.busyElsewhere(key.toString()));
         }
         final int heldAll = held, runningAll = running;
         long idle = System.currentTimeMillis() - last;
@@ -180,8 +176,10 @@ public class ScaleController {
         long now = System.currentTimeMillis();
         String prefix = key + "/";
         markSeen.keySet().removeIf(id -> id.startsWith(prefix) && pods.stream().noneMatch(p -> id.equals(prefix + p.name())));
+        // busy here (the pod state says) or on any other replica that reported lately, draining ones included
+        Set<String> busyElsewhere = reports.busyElsewhere(key.toString());
         List<ScaleDown.Pod> view = pods.stream().map(p -> new ScaleDown.Pod(p.name(), p.ready(), p.markedForRemoval(),
-                busy.contains(p.name()) || p.busy(), settled(key, p, now))).toList();
+                p.busy() || busyElsewhere.contains(p.name()), settled(key, p, now))).toList();
         switch (ScaleDown.plan(current, desired, view)) {
             case ScaleDown.Wait w -> {
             }
@@ -192,8 +190,9 @@ public class ScaleController {
     }
 
     /**
-     * A marked pod is settled once this replica has seen the mark for a scale interval and every other replica has
-     * reported its load since then: a call routed to the pod before the mark reached a replica shows in that report.
+     * A marked pod is settled once this replica has seen the mark for a scale interval and every other replica says,
+     * in its load report, that it has seen the mark too (so it routes no new call there; a call it still runs there
+     * shows as busy).
      */
     private boolean settled(FunctionKey key, Instances.PodState pod, long now) {
         String id = key + "/" + pod.name();
@@ -220,9 +219,7 @@ public class ScaleController {
     }
 
     private void mark(FunctionKey key, List<String> pods, boolean mark) {
-        JsonObject annotations = new JsonObject();
-        PodMarks.annotations(mark).forEach(annotations::put);
-        String patch = new JsonObject().put("metadata", new JsonObject().put("annotations", annotations)).encode();
+        String patch = PodMarks.scaleDownPatch(mark);
         for (String pod : pods) {
             try {
                 client.pods().inNamespace(key.namespace()).withName(pod).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
