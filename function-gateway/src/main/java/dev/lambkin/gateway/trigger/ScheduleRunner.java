@@ -202,10 +202,11 @@ public class ScheduleRunner {
                 .register(registry);
     }
 
+    /** The latest of the times given, or null when none is. */
     private static Instant latest(Instant... times) {
-        Instant max = Instant.EPOCH;
+        Instant max = null;
         for (Instant i : times) {
-            if (i != null && i.isAfter(max)) {
+            if (i != null && (max == null || i.isAfter(max))) {
                 max = i;
             }
         }

@@ -63,6 +63,9 @@ class ScheduleIT extends GatewayInThisJvm {
         for (int i = 1; i < fired.size(); i++) {
             assertEquals(Duration.ofSeconds(2), Duration.between(fired.get(i - 1), fired.get(i)), "one per instant: " + fired);
         }
+        // a schedule that has not fired yet says so (no lastFired), never an invented time
+        assertTrue(armed.getStatus().lastFired == null || instants.containsValue(Instant.parse(armed.getStatus().lastFired)),
+                "lastFired when it was armed: " + armed.getStatus().lastFired);
         TestCluster.await(Duration.ofSeconds(10)).until(() -> trigger(cluster, "every-2s").getStatus().lastFired != null);
         assertTrue(instants.containsValue(Instant.parse(trigger(cluster, "every-2s").getStatus().lastFired)), "lastFired is an instant");
     }
