@@ -40,8 +40,12 @@ public final class Contract {
      */
     public static final String UNAVAILABLE = "Runtime.Unavailable";
 
-    /** Lambda's limit on a synchronous event and on a response: 6 MB. */
+    /** Lambda's limit on a function's response: 6 MB. */
     public static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+    /** Lambda's limit on a synchronous invocation's event. */
+    public static final int MAX_SYNC_EVENT_BYTES = 6 * 1024 * 1024;
+    /** Lambda's limit on an asynchronous invocation's event. */
+    public static final int MAX_ASYNC_EVENT_BYTES = 1024 * 1024;
     /** Lambda returns the last 4 KB of an invocation's log to a caller that asks for it. */
     public static final int LOG_TAIL_BYTES = 4096;
 

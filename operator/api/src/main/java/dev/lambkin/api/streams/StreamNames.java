@@ -23,6 +23,16 @@ public final class StreamNames {
         return "fn_" + namespace + "_" + function;
     }
 
+    /** The durable consumer through which the gateways read a nats Trigger's stream (one per Trigger). */
+    public static String triggerConsumer(String triggerUid) {
+        return "lambkin-trigger-" + triggerUid;
+    }
+
+    /** The core NATS queue group of a nats Trigger that names none: each message invokes once, across gateways. */
+    public static String triggerQueueGroup(String namespace, String trigger) {
+        return "lambkin-trigger." + namespace + "." + trigger;
+    }
+
     public static String deadLetterStream(String namespace, String queue) {
         return DEAD_LETTER_STREAM_PREFIX + namespace + "_" + queue;
     }

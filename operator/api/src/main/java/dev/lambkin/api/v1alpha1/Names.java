@@ -14,6 +14,13 @@ public final class Names {
     public static final String NAME_IS_DNS_LABEL =
             "size(self.metadata.name) <= 63 && self.metadata.name.matches('" + DNS_LABEL + "')";
 
+    private static final java.util.regex.Pattern DNS_LABEL_PATTERN = java.util.regex.Pattern.compile(DNS_LABEL);
+
+    /** Whether a name is an RFC 1123 DNS label (what a namespace or a referenced object's name must be). */
+    public static boolean isDnsLabel(String s) {
+        return s != null && s.length() <= 63 && DNS_LABEL_PATTERN.matcher(s).matches();
+    }
+
     private Names() {
     }
 }
