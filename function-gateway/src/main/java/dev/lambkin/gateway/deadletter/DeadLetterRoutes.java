@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -46,7 +45,6 @@ public class DeadLetterRoutes {
     static final int MAX_REDRIVE = 1000;
     /** A page stops growing past this many bytes of stored dead letters (each can hold a 1 MB event). */
     static final long MAX_PAGE_BYTES = 4L * 1024 * 1024;
-    private static final Pattern DNS_LABEL = Pattern.compile(Names.DNS_LABEL);
     private static final String BASE = "/deadletterqueues/:namespace/:name";
 
     private final NatsClient nats;
@@ -105,7 +103,7 @@ public class DeadLetterRoutes {
     /** Validates the queue's name, runs the NATS calls off the event loop, answers JSON or the error. */
     private void blocking(RoutingContext ctx, String verb, Action action) {
         String ns = ctx.pathParam("namespace"), name = ctx.pathParam("name");
-        if (!label(ns) || !label(name)) {
+        if (!Names.isDnsLabel(ns) || !Names.isDnsLabel(name)) {
             InvokeRoutes.fail(ctx, ApiError.badRequest("namespace and queue name must be DNS labels: " + ns + "/" + name));
             return;
         }
@@ -236,7 +234,7 @@ public class DeadLetterRoutes {
     /** The event back into the events stream, then the dead letter out of the queue. */
     private String redrive(Queue q, MessageInfo m) throws Exception {
         DeadLetter letter = letter(q, m);
-        if (!q.namespace().equals(letter.namespace()) || !label(letter.function())) {
+        if (!q.namespace().equals(letter.namespace()) || !Names.isDnsLabel(letter.function())) {
             throw ApiError.badRequest("message " + m.getSeq() + " of " + q + " is not a dead letter of this namespace");
         }
         FunctionKey key = new FunctionKey(letter.namespace(), letter.function());
@@ -290,9 +288,6 @@ public class DeadLetterRoutes {
         throw ApiError.badRequest(name + " must be a whole number from " + min + " to " + max + ", not " + v);
     }
 
-    private static boolean label(String s) {
-        return s != null && s.length() <= 63 && DNS_LABEL.matcher(s).matches();
-    }
 
     /** Encodes Vert.x JSON as is and anything else with Jackson. */
     static final class Json {

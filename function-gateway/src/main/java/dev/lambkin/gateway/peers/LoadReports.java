@@ -1,6 +1,5 @@
 package dev.lambkin.gateway.peers;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import dev.lambkin.gateway.GatewayConfig;
 import dev.lambkin.gateway.nats.NatsClient;
-import io.nats.client.Dispatcher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -28,64 +26,40 @@ import jakarta.enterprise.event.Observes;
 public class LoadReports {
     static final String SUBJECT = "lambkin.gateway.load";
     private static final Logger LOG = Logger.getLogger(LoadReports.class);
-    private final NatsClient nats;
     private final GatewayPeers peers;
     private final Vertx vertx;
     private final GatewayConfig config;
     private final LoadBoard board;
     private volatile Supplier<Map<String, LoadBoard.Load>> local = Map::of;
-    private Dispatcher dispatcher;
+    private final PeerChannel channel;
     private long timer = -1;
 
     public LoadReports(NatsClient nats, GatewayPeers peers, Vertx vertx, GatewayConfig config) {
-        this.nats = nats;
         this.peers = peers;
         this.vertx = vertx;
         this.config = config;
         this.board = new LoadBoard(3 * config.scaleInterval().toMillis() + 1000);
+        this.channel = new PeerChannel(nats, peers, SUBJECT, this::receive);
     }
 
     /** Starts reporting this replica's load, as the supplier gives it, and listening to the others. */
     public synchronized void start(Supplier<Map<String, LoadBoard.Load>> load) {
         this.local = load;
         timer = vertx.setPeriodic(config.scaleInterval().toMillis(), t -> publish());
-        nats.onConnected(this::subscribe);
-    }
-
-    private synchronized void subscribe() {
-        try {
-            if (dispatcher == null) {
-                dispatcher = nats.connection().createDispatcher(m -> receive(new String(m.getData(), StandardCharsets.UTF_8)));
-                dispatcher.subscribe(SUBJECT);
-            }
-        } catch (Exception e) {
-            LOG.warnf("cannot listen to the other gateways' load: %s", e.getMessage());
-        }
+        channel.listen();
     }
 
     private void publish() {
-        if (peers.view().count() < 2 || !nats.connected()) {
-            return;
-        }
         JsonObject functions = new JsonObject();
         local.get().forEach((fn, l) -> functions.put(fn, new JsonObject().put("running", l.running()).put("held", l.held())
                 .put("lastActivity", l.lastActivityMillis()).put("busy", new io.vertx.core.json.JsonArray(List.copyOf(l.busyPods())))
                 .put("marked", new io.vertx.core.json.JsonArray(List.copyOf(l.markedPods())))));
-        try {
-            nats.connection().publish(SUBJECT, new JsonObject().put("replica", self()).put("functions", functions).encode()
-                    .getBytes(StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            LOG.debugf("load report not sent: %s", e.getMessage());
-        }
+        channel.send(new JsonObject().put("functions", functions));
     }
 
-    void receive(String json) {
+    private void receive(JsonObject o) {
         try {
-            JsonObject o = new JsonObject(json);
             String replica = o.getString("replica");
-            if (replica == null || replica.equals(self())) {
-                return;
-            }
             Map<String, LoadBoard.Load> functions = new HashMap<>();
             o.getJsonObject("functions", new JsonObject()).forEach(e -> {
                 JsonObject l = (JsonObject) e.getValue();
@@ -128,7 +102,7 @@ public class LoadReports {
     }
 
     private String self() {
-        return peers.view().replicas().get(peers.view().index());
+        return channel.self();
     }
 
     void stop(@Observes ShutdownEvent e) {

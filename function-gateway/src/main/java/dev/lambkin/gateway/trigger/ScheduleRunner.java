@@ -19,11 +19,6 @@ import dev.lambkin.gateway.record.GatewayEvents;
 import dev.lambkin.gateway.route.FunctionKey;
 import dev.lambkin.gateway.route.Upserts;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -51,38 +46,40 @@ public class ScheduleRunner {
         Instant lastFired;
         volatile boolean busy;
         boolean failing;
-        /** The gateway's part of the status as last written (compared with what it should be, not with the cache). */
-        String written;
     }
 
-    private final KubernetesClient client;
     private final EventQueue events;
     private final GatewayEvents kubernetesEvents;
     private final GatewayPeers peers;
     private final GatewayConfig config;
     private final Vertx vertx;
     private final ObjectMapper json;
-    private final MeterRegistry registry;
+    private final TriggerMetrics metrics;
     private final Map<String, Armed> armed = new ConcurrentHashMap<>();
+    private final StatusWrites writes;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
-    private SharedIndexInformer<Trigger> informer;
+    private final Triggers triggers;
     private long timer = -1;
 
-    public ScheduleRunner(KubernetesClient client, EventQueue events, GatewayEvents kubernetesEvents, GatewayPeers peers,
-            GatewayConfig config, Vertx vertx, ObjectMapper json, MeterRegistry registry) {
-        this.client = client;
+    public ScheduleRunner(KubernetesClient client, Triggers triggers, EventQueue events, GatewayEvents kubernetesEvents, GatewayPeers peers,
+            GatewayConfig config, Vertx vertx, ObjectMapper json, TriggerMetrics metrics) {
+        this.triggers = triggers;
+        this.writes = new StatusWrites(client);
         this.events = events;
         this.kubernetesEvents = kubernetesEvents;
         this.peers = peers;
         this.config = config;
         this.vertx = vertx;
         this.json = json;
-        this.registry = registry;
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent e) {
-        informer = client.resources(Trigger.class).inAnyNamespace().inform(Upserts.of(t -> {
-        }, t -> armed.remove(t.getMetadata().getUid())), 0);
+        triggers.onChange(Upserts.of(t -> {
+        }, t -> {
+            armed.remove(t.getMetadata().getUid());
+            writes.forget(t.getMetadata().getUid());
+        }));
         timer = vertx.setPeriodic(config.triggers().tick().toMillis(), t -> tick());
     }
 
@@ -90,19 +87,17 @@ public class ScheduleRunner {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
-        if (informer != null) {
-            informer.close();
-        }
         blocking.shutdownNow();
     }
 
     private void tick() {
         if (!peers.leader()) {
             armed.clear(); // a new leader starts from the Triggers' status
+            writes.clear();
             return;
         }
         Instant now = Instant.now();
-        for (Trigger t : informer.getStore().list()) {
+        for (Trigger t : triggers.list()) {
             if (t.getSpec() != null && t.getSpec().schedule != null && t.getMetadata().getDeletionTimestamp() == null) {
                 Armed a = armed.computeIfAbsent(t.getMetadata().getUid(), k -> new Armed());
                 if (!a.busy) {
@@ -155,7 +150,7 @@ public class ScheduleRunner {
         try {
             events.publish(event).toCompletableFuture().join();
         } catch (RuntimeException ex) {
-            counter(t, "failed").increment();
+            metrics.count(t, "failed");
             if (!a.failing) {
                 a.failing = true;
                 LOG.warnf("schedule %s/%s could not fire for %s (tried again each second): %s", t.getMetadata().getNamespace(),
@@ -166,40 +161,20 @@ public class ScheduleRunner {
         }
         a.failing = false;
         a.lastFired = fire.scheduled();
-        counter(t, "fired").increment();
+        metrics.count(t, "fired");
         LOG.infof("schedule %s/%s fired for %s (request id %s)", t.getMetadata().getNamespace(), t.getMetadata().getName(),
                 fire.scheduled(), id);
         report(t, a, generation, true, "Scheduled", "the schedule is registered", fire.next());
     }
 
-    /**
-     * Patches the gateway's part of the status (source, nextFire, lastFired) when it differs from what this replica
-     * last wrote; a failed write is tried again at the next tick, so lastFired always reaches the status.
-     */
+    /** The gateway's part of the status (source, nextFire, lastFired), written when it changed. */
     private void report(Trigger t, Armed a, long generation, boolean isArmed, String reason, String message, Instant next) {
-        JsonObject status = new JsonObject().put("source", new JsonObject().put("armed", isArmed).put("reason", reason)
-                .put("message", message).put("observedGeneration", generation)).put("nextFire", next == null ? null : next.toString());
+        JsonObject status = new JsonObject().put("source", StatusWrites.source(isArmed, reason, message, generation))
+                .put("nextFire", next == null ? null : next.toString());
         if (a.lastFired != null) {
             status.put("lastFired", a.lastFired.toString());
         }
-        String patch = new JsonObject().put("status", status).encode();
-        if (patch.equals(a.written)) {
-            return;
-        }
-        try {
-            client.resources(Trigger.class).inNamespace(t.getMetadata().getNamespace()).withName(t.getMetadata().getName())
-                    .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-            a.written = patch;
-        } catch (RuntimeException ex) {
-            LOG.warnf("status of %s/%s not written (tried again): %s", t.getMetadata().getNamespace(), t.getMetadata().getName(),
-                    ex.getMessage());
-        }
-    }
-
-    private Counter counter(Trigger t, String outcome) {
-        return Counter.builder("lambkin.trigger.fires").description("Schedule firings, by outcome")
-                .tags("namespace", t.getMetadata().getNamespace(), "trigger", t.getMetadata().getName(), "outcome", outcome)
-                .register(registry);
+        writes.write(t, status);
     }
 
     /** The latest of the times given, or null when none is. */

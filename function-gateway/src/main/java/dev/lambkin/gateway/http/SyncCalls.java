@@ -1,0 +1,58 @@
+package dev.lambkin.gateway.http;
+
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.contract.Contract;
+import dev.lambkin.gateway.invoke.Invocation;
+import dev.lambkin.gateway.invoke.Invoker;
+import dev.lambkin.gateway.invoke.Outcome;
+import dev.lambkin.gateway.limit.Admission;
+import dev.lambkin.gateway.limit.Lease;
+import dev.lambkin.gateway.record.InvocationMetrics;
+import dev.lambkin.gateway.route.FunctionKey;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * An edge's synchronous call: admission under the function's limits (429 when refused), the invocation, and the
+ * edge's own answer of the outcome; a defect of the gateway is a 500 with the request id.
+ */
+@ApplicationScoped
+public class SyncCalls {
+    private static final Logger LOG = Logger.getLogger(SyncCalls.class);
+    private final Admission admission;
+    private final Invoker invoker;
+    private final InvocationMetrics metrics;
+
+    public SyncCalls(Admission admission, Invoker invoker, InvocationMetrics metrics) {
+        this.admission = admission;
+        this.invoker = invoker;
+        this.metrics = metrics;
+    }
+
+    void call(RoutingContext ctx, Function fn, FunctionKey key, Buffer event, String requestId, String logType,
+            Consumer<Outcome> answer) {
+        switch (admission.tryAcquire(key.toString())) {
+            case Admission.Refused refused -> {
+                String reason = refused.reason().name();
+                metrics.throttled(key, reason);
+                ApiErrors.answer(ctx.response(), ApiError.throttled(reason, "Rate Exceeded: " + key
+                        + " is at its concurrency limit (" + reason + ")"), requestId);
+            }
+            case Lease lease -> invoker.invoke(new Invocation(key, fn, event, requestId, "RequestResponse", 1,
+                    ctx.request().getHeader(Contract.TRACEPARENT), logType), lease).onComplete(done -> {
+                        if (done.failed()) {
+                            LOG.errorf(done.cause(), "invocation %s of %s (%s %s) failed in the gateway", requestId, key,
+                                    ctx.request().method(), ctx.request().path());
+                            ApiErrors.answer(ctx.response(), ApiError.internal(requestId), requestId);
+                        } else {
+                            answer.accept(done.result());
+                        }
+                    });
+        }
+    }
+}
