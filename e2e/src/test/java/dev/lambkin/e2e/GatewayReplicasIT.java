@@ -176,6 +176,32 @@ class GatewayReplicasIT {
     }
 
     @Test
+    void aRouteIsReadyOnceBothReplicasServeIt(TestCluster cluster) throws Exception {
+        TestCluster.await(READY).until(() -> gateways(cluster).size() == 2 && leader(cluster) != null);
+        function(cluster, "routed", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {minInstances: 1}");
+        String path = "/routed-" + cluster.namespace();
+        cluster.client().resource(cluster.load("""
+                apiVersion: lambkin.dev/v1alpha1
+                kind: Trigger
+                metadata: {name: routed}
+                spec: {function: routed, http: {path: %s}}
+                """.formatted(path), dev.lambkin.api.v1alpha1.Trigger.class)).create();
+        TestCluster.await(READY).until(() -> {
+            var t = cluster.client().resources(dev.lambkin.api.v1alpha1.Trigger.class).inNamespace(cluster.namespace())
+                    .withName("routed").get();
+            return t.getStatus() != null && t.getStatus().conditions.stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        });
+        // Ready: each replica routes it already, not just the leader
+        for (Pod gw : gateways(cluster)) {
+            var r = http.send(HttpRequest.newBuilder(URI.create("http://" + gw.getStatus().getPodIP() + ":8080" + path + "/x"))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), gw.getMetadata().getName() + ": " + r.body());
+            assertTrue(r.body().startsWith("netcheck routed-"), r.body());
+        }
+    }
+
+    @Test
     void aScheduleFiresOncePerInstantAcrossALeaderChangeAndAfterAnOutageOnlyTheLatestMissedInstant(TestCluster cluster)
             throws Exception {
         TestCluster.await(READY).until(() -> gateways(cluster).size() == 2 && leader(cluster) != null);

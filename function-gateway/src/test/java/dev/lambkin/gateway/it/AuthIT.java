@@ -1,6 +1,7 @@
 package dev.lambkin.gateway.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -118,5 +119,21 @@ class AuthIT extends GatewayInThisJvm {
                 r -> r.statusCode() == 404);
         assertRefused(403, gateway.send("DELETE", queue + "/messages", null, "Authorization", bearer(reader)));
         assertRefused(403, gateway.send("POST", queue + "/redrive", "", "Authorization", bearer(reader)));
+    }
+
+    @Test
+    void aRouteWithKubernetesAuthNeedsTheInvokeVerbAndKeepsTheTokenFromTheFunction(TestCluster cluster) throws Exception {
+        Gateway.function(cluster, "till", RouteIT.PROBE);
+        String path = "/till-" + cluster.namespace();
+        RouteIT.trigger(cluster, "till-route", "{function: till, http: {path: " + path + ", auth: kubernetes}}");
+        RouteIT.awaitReady(cluster, "till-route", "True", "Armed");
+        assertRefused(401, gateway.send("GET", path, null));
+        String cashier = token(cluster, "cashier");
+        assertRefused(403, gateway.send("GET", path, null, "Authorization", bearer(cashier)));
+        grant(cluster, "cashier", "functions", "invoke");
+        var allowed = TestCluster.await(Duration.ofSeconds(30)).until(
+                () -> gateway.send("GET", path, null, "Authorization", bearer(cashier)), r -> r.statusCode() == 200);
+        JsonObject headers = new JsonObject(allowed.body()).getJsonObject("headers");
+        assertFalse(headers.containsKey("authorization"), "the caller's token is not the function's: " + headers);
     }
 }

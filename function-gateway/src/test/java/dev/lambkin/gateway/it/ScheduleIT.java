@@ -69,20 +69,4 @@ class ScheduleIT extends GatewayInThisJvm {
         TestCluster.await(Duration.ofSeconds(10)).until(() -> trigger(cluster, "every-2s").getStatus().lastFired != null);
         assertTrue(instants.containsValue(Instant.parse(trigger(cluster, "every-2s").getStatus().lastFired)), "lastFired is an instant");
     }
-
-    @Test
-    void anHttpTriggerIsNotReadyWhileNothingServesIt(TestCluster cluster) {
-        Gateway.function(cluster, "web", "image: lambkin.local/netcheck:dev\nargs: [serve]");
-        cluster.client().resource(cluster.load("""
-                apiVersion: lambkin.dev/v1alpha1
-                kind: Trigger
-                metadata: {name: route}
-                spec: {function: web, http: {path: /hello}}
-                """, Trigger.class)).create();
-        TestCluster.await(Gateway.START).until(() -> {
-            Trigger t = trigger(cluster, "route");
-            return t.getStatus() != null && t.getStatus().conditions.stream()
-                    .anyMatch(c -> "Ready".equals(c.getType()) && "False".equals(c.getStatus()) && "NotArmed".equals(c.getReason()));
-        });
-    }
 }

@@ -1,8 +1,12 @@
 package dev.lambkin.testfunctions.probe;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lambkin.runtime.Context;
 import dev.lambkin.runtime.Handler;
@@ -20,14 +24,23 @@ import dev.lambkin.runtime.LambkinRuntime;
  * </ul>
  * The answer: {@code {"pod": $HOSTNAME, "current": n, "peak": m}}, n the executions running in this process as it
  * answers (this one included), m the most that ever ran at once in it.
+ * <p>
+ * Given a function URL's event (payload format 2.0, from an http Trigger) it answers as a function written for
+ * function URLs does: {@code {"statusCode", "headers", "cookies", "body"}}, the body being the event it got as
+ * JSON, the status the query's {@code status} (default 200); with {@code ?answer=plain} it returns a plain object
+ * instead (which a function URL answers as a 200 JSON body).
  */
 public final class SdkProbe implements Handler<Map<String, Object>, Map<String, Object>> {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final String pod = System.getenv().getOrDefault("HOSTNAME", "unknown");
     private final AtomicInteger current = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
 
     @Override
     public Map<String, Object> handle(Map<String, Object> event, Context context) {
+        if (event != null && "2.0".equals(event.get("version")) && event.get("requestContext") instanceof Map) {
+            return functionUrl(event);
+        }
         Map<String, Object> knobs = event == null ? Map.of() : event;
         peak.accumulateAndGet(current.incrementAndGet(), Math::max);
         try {
@@ -51,6 +64,21 @@ public final class SdkProbe implements Handler<Map<String, Object>, Map<String, 
             return answer;
         } finally {
             current.decrementAndGet();
+        }
+    }
+
+    private Map<String, Object> functionUrl(Map<String, Object> event) {
+        Map<?, ?> query = event.get("queryStringParameters") instanceof Map<?, ?> q ? q : Map.of();
+        if ("plain".equals(query.get("answer"))) {
+            return Map.of("pod", pod, "plain", true);
+        }
+        try {
+            return Map.of("statusCode", query.get("status") == null ? 200 : Integer.parseInt(String.valueOf(query.get("status"))),
+                    "headers", Map.of("content-type", "application/json", "x-probe-pod", pod),
+                    "cookies", List.of("probe=seen; Path=/"),
+                    "body", JSON.writeValueAsString(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
