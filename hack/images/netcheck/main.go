@@ -51,6 +51,7 @@ func main() {
 		type seenCall struct {
 			ID      string `json:"id"`
 			Attempt string `json:"attempt"`
+			Event   string `json:"event,omitempty"` // the first 4 KiB of the event
 		}
 		var seenMu sync.Mutex
 		seen := []seenCall{}
@@ -90,8 +91,10 @@ func main() {
 				Stats         bool  `json:"stats"`
 				Unready       bool  `json:"unready"`
 			}
+			var event []byte
 			if r.Method == http.MethodPost {
-				_ = json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&knobs)
+				event, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20))
+				_ = json.Unmarshal(event, &knobs)
 			}
 			if knobs.Unready {
 				unready.Store(true)
@@ -99,7 +102,11 @@ func main() {
 			if r.Method == http.MethodPost && r.Header.Get("Lambkin-Request-Id") != "" {
 				seenMu.Lock()
 				if len(seen) < 200000 {
-					seen = append(seen, seenCall{r.Header.Get("Lambkin-Request-Id"), r.Header.Get("Lambkin-Attempt")})
+					kept := event
+					if len(kept) > 4096 {
+						kept = kept[:4096]
+					}
+					seen = append(seen, seenCall{r.Header.Get("Lambkin-Request-Id"), r.Header.Get("Lambkin-Attempt"), string(kept)})
 				}
 				seenMu.Unlock()
 			}

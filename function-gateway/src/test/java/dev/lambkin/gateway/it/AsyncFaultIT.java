@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +24,10 @@ import dev.lambkin.testing.Clusters;
 import dev.lambkin.testing.NatsServer;
 import dev.lambkin.testing.TestCluster;
 import dev.lambkin.testing.WithKubernetesCluster;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -153,6 +158,57 @@ class AsyncFaultIT {
             gateway.start();
         });
         assertAllDelivered(cluster, "recorder", run, "gateway kill -9");
+    }
+
+    @Test
+    void killingTheGatewayWhileItReadsAStreamForATriggerLosesNoMessage(TestCluster cluster) throws Exception {
+        recorder(cluster, "ledger");
+        String stream = "FAULTS_" + cluster.namespace().replace('-', '_').toUpperCase(), subject = "faults." + cluster.namespace() + ".in";
+        int messages = 400;
+        try (Connection c = Nats.connect(nats.url())) {
+            c.jetStreamManagement().addStream(StreamConfiguration.builder().name(stream).subjects(subject)
+                    .storageType(StorageType.File).build());
+            RouteIT.trigger(cluster, "ledger-in", "{function: ledger, nats: {subject: \"" + subject + "\", stream: " + stream + "}}");
+            // armed once this gateway's durable consumer exists (not the Trigger's Ready: a gateway of another test
+            // class may still run in this JVM, and it reports the stream missing from its own NATS)
+            TestCluster.await(Duration.ofSeconds(60)).until(() -> !c.jetStreamManagement().getConsumerNames(stream).isEmpty());
+            for (int i = 0; i < messages / 2; i++) {
+                c.jetStream().publish(subject, ("{\"n\": " + i + "}").getBytes(StandardCharsets.UTF_8));
+            }
+            TestCluster.await(Duration.ofSeconds(60)).until(() -> sequences(cluster, "ledger").size() >= messages / 8);
+            gateway.kill();
+            for (int i = messages / 2; i < messages; i++) {
+                c.jetStream().publish(subject, ("{\"n\": " + i + "}").getBytes(StandardCharsets.UTF_8)); // stored while no gateway reads
+            }
+            gateway.start();
+        }
+        TestCluster.await(Duration.ofMinutes(3)).until(() -> sequences(cluster, "ledger").size() == messages);
+        List<Long> delivered = new java.util.ArrayList<>();
+        client.seen(cluster, "ledger").forEach(o -> {
+            JsonObject e = new JsonObject(((JsonObject) o).getString("event"));
+            if (e.containsKey("sequence")) {
+                delivered.add(e.getLong("sequence"));
+            }
+        });
+        System.out.printf("stream trigger, gateway kill -9: %d messages, %d delivered, %d duplicate deliveries%n", messages,
+                new HashSet<>(delivered).size(), delivered.size() - new HashSet<>(delivered).size());
+        Set<Long> all = new HashSet<>();
+        for (long n = 1; n <= messages; n++) {
+            all.add(n);
+        }
+        assertEquals(all, new HashSet<>(delivered), "every stored message invoked the function");
+    }
+
+    /** The stream sequences of the events a netcheck function got from a nats Trigger. */
+    Set<Long> sequences(TestCluster cluster, String function) throws Exception {
+        Set<Long> seen = new HashSet<>();
+        client.seen(cluster, function).forEach(o -> {
+            JsonObject e = new JsonObject(((JsonObject) o).getString("event"));
+            if (e.containsKey("sequence")) {
+                seen.add(e.getLong("sequence"));
+            }
+        });
+        return seen;
     }
 
     @Test
