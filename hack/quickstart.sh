@@ -25,8 +25,8 @@ kubectl apply -n lambkin-demo -f examples/api/
 kubectl apply -n lambkin-demo -f examples/hello-java/function.yaml
 kubectl wait -n lambkin-demo --for=condition=Ready --timeout=120s function/hello function/hello-java
 kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=120s >/dev/null
-# Ready means armed: the gateway has registered the schedule (HTTP and NATS triggers are not served yet)
-kubectl wait -n lambkin-demo --for=condition=Ready --timeout=60s trigger/hello-every-5m >/dev/null
+# Ready means armed: the schedule registered, the route installed on every gateway replica, the subject subscribed
+kubectl wait -n lambkin-demo --for=condition=Ready --timeout=60s trigger --all >/dev/null
 echo
 kubectl get fn,trg,dlq -n lambkin-demo -o wide
 echo
@@ -41,9 +41,15 @@ log "invoking hello-java from $(kubectl -n lambkin-demo get deployment hello-jav
 curl -sS -X POST -H "Authorization: Bearer $TOKEN" -d '{"name": "Lambkin"}' \
   -w '\n(HTTP %{http_code} in %{time_total} s)\n' "http://$GW:8080/functions/lambkin-demo/hello-java"
 kubectl -n lambkin-system logs deployment/lambkin-gateway | grep 'REPORT RequestId' | tail -1
+log "calling the route GET /hello (Trigger hello-http): the function gets a function URL event"
+curl -sS -H "Authorization: Bearer $TOKEN" -w '(HTTP %{http_code})\n' "http://$GW:8080/hello?from=quickstart"
+log "waiting for the schedule's first firing (every minute)"
+kubectl wait -n lambkin-demo --for=jsonpath='{.status.lastFired}' --timeout=70s trigger/hello-every-minute >/dev/null
+kubectl get trg -n lambkin-demo -o wide
 echo
 log "done in $((SECONDS - t0))s"
 echo "Cluster: export KUBECONFIG=$KUBECONFIG PATH=$BIN:\$PATH"
 echo "Try:     kubectl explain function.spec.concurrency; kubectl describe fn hello -n lambkin-demo"
 echo "         curl -H \"Authorization: Bearer \$(kubectl -n lambkin-demo create token demo-caller)\" -d '{\"name\":\"Ada\"}' http://$GW:8080/functions/lambkin-demo/hello-java"
+echo "         curl -H \"Authorization: Bearer \$(kubectl -n lambkin-demo create token demo-caller)\" http://$GW:8080/hello   (an http Trigger)"
 echo "         examples/async/run.sh   (an event, a failure retried and dead-lettered, then redriven)"

@@ -36,6 +36,15 @@ class ChartValuesIT {
         refused(cluster, "gatway.replicas=2", "gatway"); // a misspelt key is not silently ignored
         // annotation values are strings in Kubernetes: a bare true would render an object the API server refuses
         refused(cluster, "gateway.podAnnotations.scrape=true", "/gateway/podAnnotations/scrape");
+        refused(cluster, "nats.publishers[0].from=everyone", "/nats/publishers/0");
+    }
+
+    @Test
+    void natsPublishersAreLetThroughNatsNetworkPolicy(TestCluster cluster) throws Exception {
+        String out = template(cluster, "nats.publishers[0].namespaceSelector.matchLabels.team=orders");
+        String policy = java.util.Arrays.stream(out.split("\n---\n"))
+                .filter(d -> d.contains("kind: NetworkPolicy") && d.contains("name: lambkin-nats\n")).findFirst().orElseThrow();
+        assertTrue(policy.contains("namespaceSelector:") && policy.contains("team: orders"), policy);
     }
 
     @Test
