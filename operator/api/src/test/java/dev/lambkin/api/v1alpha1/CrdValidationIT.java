@@ -100,7 +100,7 @@ class CrdValidationIT {
         KubectlResult wide = cluster.kubectl("get", "fn", "hello", "-o", "wide", "-n", cluster.namespace());
         assertTrue(wide.output().contains("lambkin.local/netcheck:dev"), wide.output());
         KubectlResult trg = cluster.kubectl("get", "trg", "-n", cluster.namespace());
-        assertTrue(trg.output().contains("*/5 * * * *") && trg.output().contains("/hello")
+        assertTrue(trg.output().contains("* * * * *") && trg.output().contains("/hello")
                 && trg.output().contains("orders.created"), trg.output());
         KubectlResult dlq = cluster.kubectl("get", "dlq", "-n", cluster.namespace());
         assertTrue(dlq.output().lines().findFirst().orElse("").matches("NAME\\s+READY\\s+MESSAGES\\s+OLDEST\\s+AGE\\s*"),
