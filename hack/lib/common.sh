@@ -73,6 +73,15 @@ need_nats() {
   GOFLAGS=-mod=mod CGO_ENABLED=0 GOBIN=$(dirname "$NATS_SERVER") go install -trimpath -ldflags "-s -w" \
     "github.com/nats-io/nats-server/v2@$NATS_VERSION"
 }
+AWSCLI_VERSION=${AWSCLI_VERSION:-1.46.2}
+# The AWS CLI (v1, from PyPI) in its own virtualenv, cached by version; sets AWSCLI. The e2e suite invokes with it.
+need_awscli() {
+  AWSCLI=$LAMBKIN_CACHE/awscli/$AWSCLI_VERSION/bin/aws
+  [ -x "$AWSCLI" ] && return 0
+  log "installing awscli $AWSCLI_VERSION (PyPI)"
+  python3 -m venv "$LAMBKIN_CACHE/awscli/$AWSCLI_VERSION"
+  "$LAMBKIN_CACHE/awscli/$AWSCLI_VERSION/bin/pip" install -q "awscli==$AWSCLI_VERSION"
+}
 need_helm() {
   HELM=$LAMBKIN_CACHE/helm/$HELM_VERSION/helm
   [ -x "$HELM" ] && return 0

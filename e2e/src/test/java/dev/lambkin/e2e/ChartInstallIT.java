@@ -194,4 +194,45 @@ class ChartInstallIT {
         TestCluster.await(READY).until(() -> http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/seen"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body().contains(id));
     }
+
+    @Test
+    @Order(6)
+    void theAwsCliInvokesThroughLambdasApiWithAnAccessKey(TestCluster cluster) throws Exception {
+        String ns = cluster.namespace();
+        Callers.bearer(cluster, "e2e-caller", "lambkin-invoker"); // the ServiceAccount and its RoleBinding
+        cluster.client().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                .withName("e2e-caller-key").addToLabels("lambkin.dev/access-key", "true")
+                .addToAnnotations("lambkin.dev/service-account", "e2e-caller").endMetadata()
+                .addToStringData("accessKeyId", "AKIAE2ECALLER0000001").addToStringData("secretAccessKey", "e2e-secret-key-not-for-production-use-00")
+                .build()).create();
+        String endpoint = "http://" + cluster.client().services().inNamespace(ns).withName("lambkin-gateway").get().getSpec()
+                .getClusterIP() + ":8080";
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("lambkin-aws-cli", ".json");
+        String printed = TestCluster.await(READY).until(() -> aws(endpoint, "AKIAE2ECALLER0000001", "e2e-secret-key-not-for-production-use-00",
+                "lambda", "invoke", "--function-name", "greeter", "--payload", "{}", out.toString()), p -> p.startsWith("0\n"));
+        assertTrue(printed.contains("\"StatusCode\": 200"), printed);
+        assertTrue(java.nio.file.Files.readString(out).startsWith("netcheck greeter-"), java.nio.file.Files.readString(out));
+        String listed = aws(endpoint, "AKIAE2ECALLER0000001", "e2e-secret-key-not-for-production-use-00", "lambda", "list-functions");
+        assertTrue(listed.startsWith("0\n") && listed.contains("arn:aws:lambda:us-east-1:" + ns + ":function:greeter"), listed);
+        String wrong = aws(endpoint, "AKIAE2ECALLER0000001", "not-the-secret", "lambda", "invoke", "--function-name", "greeter",
+                out.toString());
+        assertTrue(!wrong.startsWith("0\n") && wrong.contains("InvalidSignatureException"), wrong);
+    }
+
+    /** The AWS CLI as a user runs it (LAMBKIN_AWS, installed by hack/test.sh): its exit code, a newline, its output. */
+    static String aws(String endpoint, String keyId, String secret, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(System.getenv().getOrDefault("LAMBKIN_AWS", "aws"), "--endpoint-url",
+                endpoint, "--region", "us-east-1"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(java.util.Map.of("AWS_ACCESS_KEY_ID", keyId, "AWS_SECRET_ACCESS_KEY", secret,
+                "AWS_RETRY_MODE", "standard", "AWS_MAX_ATTEMPTS", "1", "AWS_CONFIG_FILE", "/dev/null",
+                "AWS_SHARED_CREDENTIALS_FILE", "/dev/null"));
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return p.exitValue() + "\n" + output;
+    }
 }

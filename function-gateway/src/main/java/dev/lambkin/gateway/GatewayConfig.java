@@ -20,6 +20,19 @@ public interface GatewayConfig {
 
     Triggers triggers();
 
+    Aws aws();
+
+    /** Lambda's own API on the gateway. */
+    interface Aws {
+        /** The region in the ARNs the gateway writes (FunctionArn); any region is accepted in requests. */
+        @WithDefault("us-east-1")
+        String region();
+
+        /** SigV4 access keys from labelled Secrets (the gateway then watches them); false: bearer tokens only. */
+        @WithDefault("true")
+        boolean accessKeys();
+    }
+
     /** Event sources: how schedules fire. */
     interface Triggers {
         /** How often the leader looks at every schedule. */

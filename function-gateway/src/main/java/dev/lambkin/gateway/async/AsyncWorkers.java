@@ -191,7 +191,7 @@ public class AsyncWorkers {
                         return;
                     }
                     Invocation inv = new Invocation(key, fn, Buffer.buffer(event.body()), event.requestId(), "Event",
-                            event.attempts() + 1, event.traceparent(), null);
+                            event.attempts() + 1, event.traceparent(), null, null);
                     invoker.invoke(inv, lease).onComplete(done -> {
                         vertx.cancelTimer(heartbeat);
                         if (done.failed()) {

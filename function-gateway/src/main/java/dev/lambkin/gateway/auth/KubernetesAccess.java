@@ -87,6 +87,12 @@ public class KubernetesAccess {
         if (!enabled) {
             return Future.succeededFuture(new Access.Allowed(ANONYMOUS));
         }
+        return authenticate(authorization).compose(a -> a instanceof Access.Allowed allowed ? authorize(allowed.who(), permission)
+                : Future.succeededFuture(a));
+    }
+
+    /** Who the bearer token is: Allowed(identity), Unauthenticated or Unavailable. Never fails. */
+    public Future<Access> authenticate(String authorization) {
         String token = bearer(authorization);
         if (token == null) {
             return Future.succeededFuture(new Access.Unauthenticated(authorization == null
@@ -96,15 +102,19 @@ public class KubernetesAccess {
         String tokenKey = sha256(token);
         Review review = tokens.get(tokenKey);
         if (review != null) {
-            return decide(review, permission);
+            return Future.succeededFuture(identified(review));
         }
-        return here(reviewOnce(tokenKey, token)).compose(r -> {
+        return here(reviewOnce(tokenKey, token)).map(r -> {
             if (r instanceof Review fresh) {
                 tokens.put(tokenKey, fresh);
-                return decide(fresh, permission);
+                return identified(fresh);
             }
-            return Future.succeededFuture((Access) r);
+            return (Access) r;
         });
+    }
+
+    private static Access identified(Review review) {
+        return review.identity() == null ? new Access.Unauthenticated(review.refusal()) : new Access.Allowed(review.identity());
     }
 
     /** One TokenReview per token at a time: callers with the same new token share it. */
@@ -132,11 +142,9 @@ public class KubernetesAccess {
         return p.future();
     }
 
-    private Future<Access> decide(Review review, Permission permission) {
-        if (review.identity() == null) {
-            return Future.succeededFuture(new Access.Unauthenticated(review.refusal()));
-        }
-        Question q = new Question(review.identity(), permission);
+    /** Whether a known identity may: Allowed, Forbidden or Unavailable (SubjectAccessReview, cached). Never fails. */
+    public Future<Access> authorize(Access.Identity who, Permission permission) {
+        Question q = new Question(who, permission);
         String known = decisions.get(q);
         if (known != null) {
             return Future.succeededFuture(answer(q, known));

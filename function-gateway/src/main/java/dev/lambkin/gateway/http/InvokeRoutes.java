@@ -99,16 +99,17 @@ public class InvokeRoutes {
             return;
         }
         if ("Event".equals(type)) {
-            acceptance.accept(ctx, key, event, RequestIds.next());
+            acceptance.acceptAndAnswer(ctx, key, event, RequestIds.next());
             return;
         }
         String requestId = RequestIds.next();
         calls.call(ctx, fn, key, event, requestId, ctx.request().getHeader(Contract.LOG_TYPE),
-                outcome -> SyncAnswers.answer(ctx.response(), requestId, outcome));
+                ctx.request().getHeader(Contract.CLIENT_CONTEXT), outcome -> SyncAnswers.answer(ctx.response(), requestId, outcome),
+                refused -> ApiErrors.answer(ctx.response(), refused, requestId));
     }
 
     /** Null when the body is empty or one JSON value; else what is wrong with it. */
-    static String jsonProblem(Buffer body) {
+    public static String jsonProblem(Buffer body) {
         if (body.length() == 0) {
             return null;
         }

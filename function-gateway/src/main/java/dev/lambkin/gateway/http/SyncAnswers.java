@@ -19,7 +19,7 @@ public final class SyncAnswers {
     }
 
     /** The error to answer, or null when the outcome is answered with the function's result or error payload. */
-    static ApiError error(Outcome outcome) {
+    public static ApiError error(Outcome outcome) {
         return switch (outcome) {
             case Outcome.Answered a -> null;
             case Outcome.FunctionFailure f -> null;
@@ -61,7 +61,7 @@ public final class SyncAnswers {
     }
 
     /** Lambda's error payload for a failure the gateway saw rather than the function reported. */
-    static Buffer payload(Outcome.FunctionFailure f) {
+    public static Buffer payload(Outcome.FunctionFailure f) {
         return new JsonObject().put("errorType", f.errorType()).put("errorMessage", f.errorMessage()).toBuffer();
     }
 

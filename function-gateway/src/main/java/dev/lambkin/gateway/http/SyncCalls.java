@@ -34,21 +34,21 @@ public class SyncCalls {
         this.metrics = metrics;
     }
 
-    void call(RoutingContext ctx, Function fn, FunctionKey key, Buffer event, String requestId, String logType,
-            Consumer<Outcome> answer) {
+    /** answer: the outcome of a call that ran; refused: the gateway's refusal (throttled, or its own defect). */
+    public void call(RoutingContext ctx, Function fn, FunctionKey key, Buffer event, String requestId, String logType,
+            String clientContext, Consumer<Outcome> answer, Consumer<ApiError> refused) {
         switch (admission.tryAcquire(key.toString())) {
-            case Admission.Refused refused -> {
-                String reason = refused.reason().name();
+            case Admission.Refused throttle -> {
+                String reason = throttle.reason().name();
                 metrics.throttled(key, reason);
-                ApiErrors.answer(ctx.response(), ApiError.throttled(reason, "Rate Exceeded: " + key
-                        + " is at its concurrency limit (" + reason + ")"), requestId);
+                refused.accept(ApiError.throttled(reason, "Rate Exceeded: " + key + " is at its concurrency limit (" + reason + ")"));
             }
             case Lease lease -> invoker.invoke(new Invocation(key, fn, event, requestId, "RequestResponse", 1,
-                    ctx.request().getHeader(Contract.TRACEPARENT), logType), lease).onComplete(done -> {
+                    ctx.request().getHeader(Contract.TRACEPARENT), logType, clientContext), lease).onComplete(done -> {
                         if (done.failed()) {
                             LOG.errorf(done.cause(), "invocation %s of %s (%s %s) failed in the gateway", requestId, key,
                                     ctx.request().method(), ctx.request().path());
-                            ApiErrors.answer(ctx.response(), ApiError.internal(requestId), requestId);
+                            refused.accept(ApiError.internal(requestId));
                         } else {
                             answer.accept(done.result());
                         }

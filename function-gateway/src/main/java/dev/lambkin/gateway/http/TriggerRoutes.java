@@ -165,10 +165,11 @@ public class TriggerRoutes {
         }
         routes.fired(route);
         if (route.async()) {
-            acceptance.accept(ctx, key, event, requestId);
+            acceptance.acceptAndAnswer(ctx, key, event, requestId);
             return;
         }
-        calls.call(ctx, fn, key, event, requestId, null, outcome -> answer(ctx, route, requestId, outcome));
+        calls.call(ctx, fn, key, event, requestId, null, null, outcome -> answer(ctx, route, requestId, outcome),
+                refused -> ApiErrors.answer(ctx.response(), refused, requestId));
     }
 
     /** The function's outcome as the route's answer: its HTTP response, or the error a function URL would give. */

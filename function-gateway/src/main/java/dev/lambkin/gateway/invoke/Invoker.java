@@ -112,6 +112,9 @@ public class Invoker {
         if (inv.logType() != null) {
             headers.put(Contract.LOG_TYPE, inv.logType());
         }
+        if (inv.clientContext() != null) {
+            headers.put(Contract.CLIENT_CONTEXT, inv.clientContext());
+        }
         tracing.propagate(span, parent, headers, inv.traceparent());
         return proxy.invoke(target, headers, inv.event(), deadline, Contract.MAX_RESPONSE_BYTES)
                 .compose(result -> outcome(inv, target, timeoutSeconds, result))
@@ -124,8 +127,8 @@ public class Invoker {
                     Outcome outcome = ar.result();
                     String memory = outcome instanceof Outcome.Answered ok ? ok.headers().get(Contract.MAX_MEMORY_USED)
                             : outcome instanceof Outcome.FunctionError fe ? fe.headers().get(Contract.MAX_MEMORY_USED) : null;
-                    done(inv, lease, target, start, span, cold, initMs, memory, outcome);
-                    return Future.succeededFuture(outcome);
+                    String report = done(inv, lease, target, start, span, cold, initMs, memory, outcome);
+                    return Future.succeededFuture(Contract.TAIL.equalsIgnoreCase(inv.logType()) ? LogTails.withReport(outcome, report) : outcome);
                 });
     }
 
@@ -160,8 +163,8 @@ public class Invoker {
         };
     }
 
-    /** Slots back (instance, then lease), then the record of the invocation: REPORT line, span, metrics. */
-    private void done(Invocation inv, Lease lease, Instance target, long start, Span span, boolean cold, Double initMs,
+    /** Slots back (instance, then lease), then the record of the invocation: REPORT line, span, metrics; the line. */
+    private String done(Invocation inv, Lease lease, Instance target, long start, Span span, boolean cold, Double initMs,
             String maxMemory, Outcome outcome) {
         if (target != null) {
             instances.release(target);
@@ -171,10 +174,11 @@ public class Invoker {
         String kind = errorKind(outcome);
         String recorded = kind == null ? "Success" : "Error:" + kind;
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        report(inv, start, maxMemory, initMs, recorded);
+        String line = report(inv, start, maxMemory, initMs, recorded);
         tracing.end(span, recorded, cold);
         metrics.invoked(inv.key(), kind == null ? "success" : "error", kind, took,
                 initMs == null ? null : Duration.ofNanos((long) (initMs * 1e6)));
+        return line;
     }
 
     /** A bounded label for the metrics and REPORT: Handled/Unhandled, the gateway's own error types, or a reason. */
@@ -205,7 +209,7 @@ public class Invoker {
     }
 
     /** initMs: how long the request waited for an instance to start, on a cold start; null otherwise. */
-    private void report(Invocation inv, long start, String maxMemory, Double initMs, String outcome) {
+    private String report(Invocation inv, long start, String maxMemory, Double initMs, String outcome) {
         long memorySize = memorySize(inv.key(), inv.function());
         Long used = null;
         try {
@@ -213,7 +217,9 @@ public class Invoker {
         } catch (NumberFormatException e) {
             // the header is optional and informative only
         }
-        InvocationReport.log(new InvocationReport.Report(inv.requestId(), inv.key().toString(),
-                (System.nanoTime() - start) / 1e6, memorySize, used, initMs, outcome));
+        InvocationReport.Report report = new InvocationReport.Report(inv.requestId(), inv.key().toString(),
+                (System.nanoTime() - start) / 1e6, memorySize, used, initMs, outcome);
+        InvocationReport.log(report);
+        return report.line();
     }
 }

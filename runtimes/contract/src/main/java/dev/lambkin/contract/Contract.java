@@ -18,6 +18,10 @@ public final class Contract {
     public static final String TRACEPARENT = "traceparent";
     /** {@code Tail}: the caller wants the invocation's log tail in {@link #LOG_RESULT}. */
     public static final String LOG_TYPE = "Lambkin-Log-Type";
+    /** The value of {@link #LOG_TYPE} that asks for the log tail. */
+    public static final String TAIL = "Tail";
+    /** The caller's client context (base64 JSON, Lambda's X-Amz-Client-Context), passed on as it came. */
+    public static final String CLIENT_CONTEXT = "Lambkin-Client-Context";
 
     // Headers a function answers with.
     /** {@link #HANDLED} or {@link #UNHANDLED}; the body is then {@code {"errorType","errorMessage"}}. */
