@@ -176,6 +176,65 @@ class GatewayReplicasIT {
     }
 
     @Test
+    void aHelmUpgradeRollsBothGatewaysWithoutAFailedCallOrALostEvent(TestCluster cluster) throws Exception {
+        TestCluster.await(READY).until(() -> gateways(cluster).size() == 2 && leader(cluster) != null);
+        function(cluster, "steady", "image: lambkin.local/netcheck:dev\nargs: [serve]\nconcurrency: {perInstance: 20}\n"
+                + "scaling: {minInstances: 1, maxInstances: 1, idleSeconds: 600}");
+        String ns = cluster.namespace();
+        URI service = URI.create("http://" + cluster.client().services().inNamespace(ns).withName("lambkin-gateway").get().getSpec()
+                .getClusterIP() + ":8080/functions/" + ns + "/steady");
+        if (bearer == null) {
+            bearer = Callers.bearer(cluster, "e2e-caller", "lambkin-invoker");
+        }
+        java.util.function.Function<String, HttpRequest> call = type -> HttpRequest.newBuilder(service).timeout(Duration.ofSeconds(30))
+                .header("Authorization", bearer).header("Lambkin-Invocation-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        TestCluster.await(READY).until(() -> http.send(call.apply("RequestResponse"), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        List<String> before = gateways(cluster).stream().map(p -> p.getMetadata().getName()).toList();
+
+        java.util.concurrent.atomic.AtomicBoolean rolling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<String> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < 4; c++) {
+                String type = c == 0 ? "Event" : "RequestResponse";
+                callers.submit(() -> {
+                    while (rolling.get()) {
+                        try {
+                            HttpResponse<String> r = http.send(call.apply(type), HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 202) {
+                                accepted.add(r.headers().firstValue("Lambkin-Request-Id").orElseThrow());
+                            } else if (r.statusCode() == 200) {
+                                ok.incrementAndGet();
+                            } else {
+                                failures.add(type + " " + r.statusCode() + " " + r.body());
+                            }
+                        } catch (java.io.IOException e) {
+                            failures.add(type + " " + e);
+                        }
+                        Thread.sleep(50); // ~60 calls/s in all
+                    }
+                    return null;
+                });
+            }
+            // a real helm upgrade that changes the gateway's pod template: both replicas roll
+            helm.run("upgrade", "lambkin", TestCluster.projectRoot().resolve("helm/lambkin").toString(), "-n", ns, "--reuse-values",
+                    "--set", "gateway.podAnnotations.rolled=r" + System.currentTimeMillis(), "--wait", "--timeout", "180s");
+            TestCluster.await(READY).until(() -> gateways(cluster).size() == 2 && gateways(cluster).stream()
+                    .noneMatch(p -> before.contains(p.getMetadata().getName())));
+            int afterRollout = ok.get(); // and a while longer through the new replicas alone
+            TestCluster.await(Duration.ofSeconds(30)).until(() -> ok.get() >= afterRollout + 40 || !failures.isEmpty());
+            rolling.set(false);
+        }
+        TestCluster.await(READY).until(() -> new java.util.HashSet<>(seen(cluster, "steady")).containsAll(accepted));
+        System.out.printf("helm upgrade rolling two gateways: %d sync calls succeeded, %d failed; %d events accepted, all delivered%n",
+                ok.get(), failures.size(), accepted.size());
+        assertEquals(List.of(), failures, "no call failed while the gateways rolled");
+        assertTrue(ok.get() > 50 && accepted.size() > 10, "calls flowed the whole time: " + ok.get() + " / " + accepted.size());
+    }
+
+    @Test
     void aRouteIsReadyOnceBothReplicasServeIt(TestCluster cluster) throws Exception {
         TestCluster.await(READY).until(() -> gateways(cluster).size() == 2 && leader(cluster) != null);
         function(cluster, "routed", "image: lambkin.local/netcheck:dev\nargs: [serve]\nscaling: {minInstances: 1}");

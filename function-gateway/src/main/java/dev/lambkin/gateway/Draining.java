@@ -5,15 +5,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
  * Knows from the first moment of SIGTERM that the gateway is going away. Quarkus then keeps serving for
- * quarkus.shutdown.delay (readiness already down, so the Service stops sending traffic) before it stops
- * listening; in that window callers get 503 Draining with Retry-After instead of a refused connection, calls in
- * flight finish, and the async workers take no more events. A JVM shutdown hook, because Quarkus 3.27 has no
- * event for the start of the delay.
+ * quarkus.shutdown.delay (readiness down; the endpoint of a terminating pod leaves the Service at once) before it
+ * stops listening. In that window every request is still served, as Knative's activator does, and its answer
+ * says {@code Connection: close}, so a client on a kept-alive connection comes back through the Service to
+ * another replica instead of meeting a closed socket; calls in flight finish, and the async workers take no more
+ * events. A JVM shutdown hook, because Quarkus 3.27 has no event for the start of the delay.
  */
 @ApplicationScoped
 public class Draining {
@@ -23,6 +25,15 @@ public class Draining {
 
     void start(@Observes StartupEvent e) {
         Runtime.getRuntime().addShutdownHook(new Thread(this::begin, "lambkin-draining"));
+    }
+
+    void routes(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+            if (draining) {
+                ctx.response().putHeader("Connection", "close");
+            }
+            ctx.next();
+        });
     }
 
     public boolean draining() {
@@ -37,7 +48,7 @@ public class Draining {
     void begin() {
         if (!draining) {
             draining = true;
-            LOG.info("draining: new invocations get 503, calls in flight finish");
+            LOG.info("draining: requests are still served, each answer closes its connection; calls in flight finish");
             listeners.forEach(Runnable::run);
         }
     }

@@ -8,7 +8,6 @@ import org.jboss.logging.Logger;
 
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.contract.Contract;
-import dev.lambkin.gateway.Draining;
 import dev.lambkin.gateway.GatewayConfig;
 import dev.lambkin.gateway.auth.Access;
 import dev.lambkin.gateway.auth.Permission;
@@ -55,16 +54,14 @@ public class AwsLambdaRoutes {
     private final FunctionCatalog catalog;
     private final SyncCalls calls;
     private final EventAcceptance acceptance;
-    private final Draining draining;
     private final String region;
 
     public AwsLambdaRoutes(AwsCallers callers, FunctionCatalog catalog, SyncCalls calls, EventAcceptance acceptance,
-            Draining draining, GatewayConfig config) {
+            GatewayConfig config) {
         this.callers = callers;
         this.catalog = catalog;
         this.calls = calls;
         this.acceptance = acceptance;
-        this.draining = draining;
         this.region = config.aws().region();
     }
 
@@ -134,10 +131,6 @@ public class AwsLambdaRoutes {
     private void invoke(RoutingContext ctx) {
         String requestId = RequestIds.next();
         Buffer event = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
-        if (draining.draining()) {
-            AwsErrors.answer(ctx.response(), ApiError.draining(), requestId);
-            return;
-        }
         String type = ctx.request().getHeader(INVOCATION_TYPE);
         if (type != null && !type.equals("RequestResponse") && !type.equals("Event") && !type.equals("DryRun")) {
             AwsErrors.answer(ctx.response(), 400, "InvalidParameterValueException",

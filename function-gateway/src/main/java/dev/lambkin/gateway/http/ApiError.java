@@ -64,10 +64,6 @@ public final class ApiError extends RuntimeException {
         return new ApiError(503, "ServiceUnavailableException", reason, message, 1);
     }
 
-    public static ApiError draining() {
-        return new ApiError(503, "ServiceUnavailableException", "Draining", "the gateway is shutting down", 1);
-    }
-
     /** A defect of the gateway: the caller learns the request id to report, never the internal message. */
     public static ApiError internal(String requestId) {
         return new ApiError(500, "ServiceException", null, "the gateway failed to handle the request"

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.Names;
 import dev.lambkin.contract.Contract;
-import dev.lambkin.gateway.Draining;
 import dev.lambkin.gateway.auth.KubernetesAccess;
 import dev.lambkin.gateway.auth.Permission;
 import dev.lambkin.gateway.invoke.RequestIds;
@@ -35,12 +34,10 @@ public class InvokeRoutes {
     private final FunctionCatalog catalog;
     private final SyncCalls calls;
     private final EventAcceptance acceptance;
-    private final Draining draining;
     private final KubernetesAccess access;
 
-    public InvokeRoutes(FunctionCatalog catalog, SyncCalls calls, EventAcceptance acceptance, Draining draining, KubernetesAccess access) {
+    public InvokeRoutes(FunctionCatalog catalog, SyncCalls calls, EventAcceptance acceptance, KubernetesAccess access) {
         this.access = access;
-        this.draining = draining;
         this.catalog = catalog;
         this.calls = calls;
         this.acceptance = acceptance;
@@ -58,10 +55,6 @@ public class InvokeRoutes {
     }
 
     private void invoke(RoutingContext ctx) {
-        if (draining.draining()) {
-            fail(ctx, ApiError.draining());
-            return;
-        }
         String ns = ctx.pathParam("namespace"), name = ctx.pathParam("name");
         if (!Names.isDnsLabel(ns) || !Names.isDnsLabel(name)) {
             fail(ctx, ApiError.badRequest("namespace and function name must be DNS labels: " + ns + "/" + name));

@@ -9,7 +9,6 @@ import org.jboss.logging.Logger;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.HttpSource;
 import dev.lambkin.contract.Contract;
-import dev.lambkin.gateway.Draining;
 import dev.lambkin.gateway.auth.KubernetesAccess;
 import dev.lambkin.gateway.auth.Permission;
 import dev.lambkin.gateway.invoke.Outcome;
@@ -45,15 +44,13 @@ public class TriggerRoutes {
     private final FunctionCatalog catalog;
     private final SyncCalls calls;
     private final EventAcceptance acceptance;
-    private final Draining draining;
     private final KubernetesAccess access;
 
-    public TriggerRoutes(RouteRunner routes, FunctionCatalog catalog, SyncCalls calls, EventAcceptance acceptance, Draining draining, KubernetesAccess access) {
+    public TriggerRoutes(RouteRunner routes, FunctionCatalog catalog, SyncCalls calls, EventAcceptance acceptance, KubernetesAccess access) {
         this.routes = routes;
         this.catalog = catalog;
         this.calls = calls;
         this.acceptance = acceptance;
-        this.draining = draining;
         this.access = access;
     }
 
@@ -86,10 +83,6 @@ public class TriggerRoutes {
             // browsers send no credentials on a preflight: the gateway answers it without asking the function
             ctx.response().headers().addAll(Cors.preflightHeaders(route.cors(), route.methods(), req.headers()));
             ctx.response().setStatusCode(204).end();
-            return;
-        }
-        if (draining.draining()) {
-            InvokeRoutes.fail(ctx, ApiError.draining());
             return;
         }
         if (preflight && !route.methods().contains(HttpSource.Method.OPTIONS)) {
