@@ -39,7 +39,7 @@ class ChartInstallIT {
         helm = new Helm(cluster.kubeconfig());
         String ns = cluster.namespace();
         helm.run("install", "lambkin", TestCluster.projectRoot().resolve("helm/lambkin").toString(), "-n", ns,
-                "--set", "operator.watchNamespaces={" + ns + "}",
+                "--set", "operator.watchNamespaces={" + ns + "}", "--set", "gateway.aws.accessKeys=true",
                 // the restricted Pod Security Standard forbids hostPath, the local cluster's default NATS store
                 "--set", "nats.storage.mode=emptyDir", "--wait", "--timeout", "180s");
     }
@@ -199,7 +199,8 @@ class ChartInstallIT {
     @Order(6)
     void theAwsCliInvokesThroughLambdasApiWithAnAccessKey(TestCluster cluster) throws Exception {
         String ns = cluster.namespace();
-        Callers.bearer(cluster, "e2e-caller", "lambkin-invoker"); // the ServiceAccount and its RoleBinding
+        Callers.bearer(cluster, "e2e-caller", "lambkin-invoker"); // the ServiceAccount and its RoleBindings
+        Callers.bearer(cluster, "e2e-caller", "lambkin-viewer"); // ListFunctions
         cluster.client().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
                 .withName("e2e-caller-key").addToLabels("lambkin.dev/access-key", "true")
                 .addToAnnotations("lambkin.dev/service-account", "e2e-caller").endMetadata()

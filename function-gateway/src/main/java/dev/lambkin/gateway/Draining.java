@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,7 +31,13 @@ public class Draining {
     void routes(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             if (draining) {
-                ctx.response().putHeader("Connection", "close");
+                if (ctx.request().version() == HttpVersion.HTTP_2) {
+                    // Connection is not an HTTP/2 header: GOAWAY after the answer sends the client elsewhere
+                    ctx.addEndHandler(v -> ctx.request().connection().shutdown());
+                } else {
+                    ctx.response().putHeader("Connection", "close");
+                    ctx.addEndHandler(v -> ctx.request().connection().close());
+                }
             }
             ctx.next();
         });

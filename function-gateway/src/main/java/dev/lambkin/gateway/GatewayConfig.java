@@ -28,8 +28,11 @@ public interface GatewayConfig {
         @WithDefault("us-east-1")
         String region();
 
-        /** SigV4 access keys from labelled Secrets (the gateway then watches them); false: bearer tokens only. */
-        @WithDefault("true")
+        /**
+         * SigV4 access keys from labelled Secrets: the gateway then needs list/watch on Secrets (RBAC cannot narrow
+         * that by label), so it is off unless asked for; off, Lambda's API takes bearer tokens.
+         */
+        @WithDefault("false")
         boolean accessKeys();
     }
 

@@ -40,16 +40,26 @@ public class AccessKeys {
         }
     }
 
+    /** Secret (namespace/name) → the key it holds, as read. */
+    private final Map<String, Held> bySecret = new ConcurrentHashMap<>();
+    /** Key id → its key, while exactly one Secret holds that id (two claiming one id: neither is trusted). */
     private final Map<String, Key> byId = new ConcurrentHashMap<>();
-    /** Secret (namespace/name) → the key id it holds, to forget it when the Secret changes or goes. */
-    private final Map<String, String> idOf = new ConcurrentHashMap<>();
+
+    private record Held(String id, Key key) {
+    }
+
     private final KubernetesClient client;
     private final boolean enabled;
     private SharedIndexInformer<Secret> informer;
 
+    @jakarta.inject.Inject
     public AccessKeys(KubernetesClient client, KubernetesAccess access, GatewayConfig config) {
+        this(client, access.enabled() && config.aws().accessKeys());
+    }
+
+    AccessKeys(KubernetesClient client, boolean enabled) {
         this.client = client;
-        this.enabled = access.enabled() && config.aws().accessKeys();
+        this.enabled = enabled;
     }
 
     /**
@@ -66,33 +76,44 @@ public class AccessKeys {
         return byId.get(accessKeyId);
     }
 
-    private void put(Secret s) {
-        remove(s);
+    synchronized void put(Secret s) {
+        String ref = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+        Held before = bySecret.remove(ref);
         String ns = s.getMetadata().getNamespace();
         String account = s.getMetadata().getAnnotations() == null ? null : s.getMetadata().getAnnotations().get(SERVICE_ACCOUNT);
         String id = value(s, "accessKeyId"), secret = value(s, "secretAccessKey");
         if (account == null || id == null || secret == null || id.isBlank() || secret.isBlank()) {
-            LOG.warnf("access key Secret %s/%s ignored: it needs the annotation %s and the keys accessKeyId and secretAccessKey", ns,
-                    s.getMetadata().getName(), SERVICE_ACCOUNT);
-            return;
+            LOG.warnf("access key Secret %s ignored: it needs the annotation %s and the keys accessKeyId and secretAccessKey", ref,
+                    SERVICE_ACCOUNT);
+        } else {
+            String user = "system:serviceaccount:" + ns + ":" + account;
+            bySecret.put(ref, new Held(id, new Key(new Access.Identity(user, "", List.of("system:serviceaccounts",
+                    "system:serviceaccounts:" + ns, "system:authenticated"), Map.of()), secret)));
+            recompute(id);
         }
-        Key previous = byId.get(id);
-        if (previous != null) {
-            LOG.warnf("access key id of Secret %s/%s is already in use (%s): the key is refused until one of them changes", ns,
-                    s.getMetadata().getName(), previous.identity().username());
-            byId.remove(id); // two Secrets claim one id: neither may be trusted
-            return;
+        if (before != null) {
+            recompute(before.id());
         }
-        String user = "system:serviceaccount:" + ns + ":" + account;
-        byId.put(id, new Key(new Access.Identity(user, "", List.of("system:serviceaccounts", "system:serviceaccounts:" + ns,
-                "system:authenticated"), Map.of()), secret));
-        idOf.put(ns + "/" + s.getMetadata().getName(), id);
     }
 
-    private void remove(Secret s) {
-        String id = idOf.remove(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName());
-        if (id != null) {
+    synchronized void remove(Secret s) {
+        Held before = bySecret.remove(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName());
+        if (before != null) {
+            recompute(before.id());
+        }
+    }
+
+    /** The key of an id from the Secrets that hold it now: trusted only while exactly one does. */
+    private void recompute(String id) {
+        List<Map.Entry<String, Held>> holders = bySecret.entrySet().stream().filter(e -> e.getValue().id().equals(id)).toList();
+        if (holders.size() == 1) {
+            byId.put(id, holders.getFirst().getValue().key());
+        } else {
             byId.remove(id);
+            if (holders.size() > 1) {
+                LOG.warnf("access key id held by %d Secrets (%s): refused until only one holds it", holders.size(),
+                        holders.stream().map(Map.Entry::getKey).toList());
+            }
         }
     }
 

@@ -16,6 +16,9 @@ public final class AwsErrors {
     }
 
     public static void answer(HttpServerResponse response, int status, String type, String message, String requestId, JsonObject fields) {
+        if (response.ended() || response.headWritten()) {
+            return; // answered already (a failure after the answer): nothing more can be said
+        }
         JsonObject body = new JsonObject().put("Type", status >= 500 ? "Service" : "User").put("message", message);
         if (fields != null) {
             body.mergeIn(fields);
@@ -29,6 +32,9 @@ public final class AwsErrors {
 
     /** One of the gateway's errors in AWS's shape: the same exception names, AWS's status for the auth ones. */
     public static void answer(HttpServerResponse response, ApiError e, String requestId) {
+        if (response.ended() || response.headWritten()) {
+            return;
+        }
         JsonObject fields = new JsonObject();
         if (e.reason() != null) {
             fields.put("Reason", e.reason());

@@ -106,7 +106,18 @@ public final class SigV4 {
         if (secret == null) {
             return new UnknownKey(keyId);
         }
-        String canonical = canonicalRequest(method, rawPath, rawQuery, headers, signed, body);
+        for (String name : headers.names()) {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (n.startsWith("x-amz-") && !signed.contains(n)) {
+                return new BadSignature("header " + n + " is not signed: every x-amz-* header must be in SignedHeaders");
+            }
+        }
+        String canonical;
+        try {
+            canonical = canonicalRequest(method, rawPath, rawQuery, headers, signed, body);
+        } catch (IllegalArgumentException badEncoding) {
+            return new Malformed("the query string is not valid percent-encoding");
+        }
         String scope = date + "/" + region + "/" + service + "/aws4_request";
         String toSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + hex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
         byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);

@@ -85,6 +85,7 @@ public class TriggerRoutes {
             ctx.response().setStatusCode(204).end();
             return;
         }
+        cors(ctx, route); // the gateway's own refusals (401, 404, 413, 429 ...) are readable by the browser too
         if (preflight && !route.methods().contains(HttpSource.Method.OPTIONS)) {
             // no CORS on the route and OPTIONS not routed: nothing would answer the browser
             ctx.response().putHeader("Allow", route.methods().stream().map(Enum::name).collect(Collectors.joining(", ")));

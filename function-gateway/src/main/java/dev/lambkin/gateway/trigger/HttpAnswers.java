@@ -25,6 +25,10 @@ public final class HttpAnswers {
     private static final Set<String> HOP_BY_HOP = Set.of("content-length", "transfer-encoding", "connection", "keep-alive",
             "upgrade", "te", "trailer");
 
+    /** RFC 9110 token (a header name) and field value (visible ASCII, spaces and tabs inside, no CR or LF). */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
+    private static final java.util.regex.Pattern FIELD_VALUE = java.util.regex.Pattern.compile("^([\\x21-\\x7E\\x80-\\xFF]([\\t\\x20-\\x7E\\x80-\\xFF]*[\\x21-\\x7E\\x80-\\xFF])?)?$");
+
     private HttpAnswers() {
     }
 
@@ -40,21 +44,30 @@ public final class HttpAnswers {
         }
         Object code = o.getValue("statusCode");
         int status = code instanceof Number n ? n.intValue() : -1;
-        if (status < 100 || status > 599 || (code instanceof Number n && n.doubleValue() != n.intValue())) {
-            return invalid("statusCode must be a number from 100 to 599, not " + code);
+        if (status < 200 || status > 599 || (code instanceof Number n && n.doubleValue() != n.intValue())) {
+            return invalid("statusCode must be a number from 200 to 599, not " + code);
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         if (o.getValue("headers") instanceof JsonObject h) {
             for (var e : h) {
                 if (e.getValue() != null && !HOP_BY_HOP.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-                    headers.add(e.getKey(), String.valueOf(e.getValue()));
+                    String field = String.valueOf(e.getValue());
+                    if (!TOKEN.matcher(e.getKey()).matches() || !FIELD_VALUE.matcher(field).matches()) {
+                        return invalid("header " + e.getKey() + " is not a valid HTTP header (name or value)");
+                    }
+                    headers.add(e.getKey(), field);
                 }
             }
         } else if (o.getValue("headers") != null) {
             return invalid("headers must be an object of names to values");
         }
         if (o.getValue("cookies") instanceof JsonArray cookies) {
-            cookies.forEach(c -> headers.add("Set-Cookie", String.valueOf(c)));
+            for (Object c : cookies) {
+                if (!FIELD_VALUE.matcher(String.valueOf(c)).matches()) {
+                    return invalid("a cookie is not a valid Set-Cookie value");
+                }
+                headers.add("Set-Cookie", String.valueOf(c));
+            }
         } else if (o.getValue("cookies") != null) {
             return invalid("cookies must be an array of Set-Cookie values");
         }

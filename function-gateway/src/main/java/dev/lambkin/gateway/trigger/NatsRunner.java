@@ -234,7 +234,10 @@ public class NatsRunner {
             return;
         }
         String id = NatsEvents.id(t.getMetadata().getUid(), m.metaData().getStream(), m.metaData().streamSequence());
-        events.publish(AsyncEvent.accepted(id, key, body, Instant.now(), traceparent(m))).whenComplete((seq, err) -> {
+        // accepted "at" the message's own time: every delivery of it makes the same events-stream message id, so a
+        // redelivery (after a crash, or a store that answered too late) is de-duplicated, not a second event
+        Instant stored = m.metaData().timestamp().toInstant();
+        events.publish(AsyncEvent.accepted(id, key, body, stored, traceparent(m))).whenComplete((seq, err) -> {
             if (err != null) {
                 metrics.count(t, "failed");
                 m.nakWithDelay(Duration.ofSeconds(1)); // stays in the stream; delivered again

@@ -69,6 +69,9 @@ class SigV4Test {
         MultiMap headers = signed(URL, body, SECRET, NOW);
         headers.set("X-Amz-Invocation-Type", "Event");
         assertInstanceOf(SigV4.BadSignature.class, verify(URL, headers, body, Map.of(ID, SECRET), NOW), "a signed header changed");
+        MultiMap added = signed(URL, body, SECRET, NOW);
+        added.add("X-Amz-Log-Type", "Tail"); // a replayer asking for the function's logs
+        assertInstanceOf(SigV4.BadSignature.class, verify(URL, added, body, Map.of(ID, SECRET), NOW), "an unsigned x-amz header");
         String otherFunction = URL.replace("hello", "other");
         assertInstanceOf(SigV4.BadSignature.class, verify(otherFunction, signed(URL, body, SECRET, NOW), body, Map.of(ID, SECRET), NOW));
     }
@@ -89,5 +92,8 @@ class SigV4Test {
         MultiMap headers = signed(URL, "{}", SECRET, NOW);
         headers.set("Authorization", "AWS4-HMAC-SHA256 Credential=" + ID + "/20261201/us-east-1/lambda/aws4_request");
         assertInstanceOf(SigV4.Malformed.class, verify(URL, headers, "{}", Map.of(ID, SECRET), NOW));
+        URI u = URI.create(URL);
+        assertInstanceOf(SigV4.Malformed.class, SigV4.verify("POST", u.getRawPath(), u.getRawQuery() + "&x=%zz",
+                signed(URL, "{}", SECRET, NOW), "{}".getBytes(StandardCharsets.UTF_8), Map.of(ID, SECRET)::get, NOW), "not a 500");
     }
 }

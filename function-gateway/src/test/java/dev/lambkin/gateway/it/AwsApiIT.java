@@ -40,11 +40,20 @@ import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
  * key Secret are that ServiceAccount, and its RBAC decides.
  */
 @QuarkusTest
-@TestProfile(AuthIT.AuthOn.class)
+@TestProfile(AwsApiIT.KeysOn.class)
 @QuarkusTestResource(OperatorProcess.class)
 @QuarkusTestResource(NatsServerResource.class)
 @WithKubernetesCluster(namespaceLabels = "pod-security.kubernetes.io/enforce=restricted")
 class AwsApiIT extends GatewayInThisJvm {
+    /** Permission on, and SigV4 access keys on (they are off by default: the gateway then reads Secrets). */
+    public static class KeysOn implements io.quarkus.test.junit.QuarkusTestProfile {
+        @Override
+        public java.util.Map<String, String> getConfigOverrides() {
+            return java.util.Map.of("lambkin.gateway.auth.mode", "kubernetes", "lambkin.gateway.auth.cache-ttl", "2s",
+                    "lambkin.gateway.aws.access-keys", "true");
+        }
+    }
+
     static final String SECRET = "lambkin-test-secret-key-0123456789abcdef";
 
     /** An access key standing for the ServiceAccount, as a user would write it. */

@@ -30,7 +30,11 @@ final class JavaApp {
         this.log = Path.of("target", name + "-it.log").toAbsolutePath();
     }
 
+    /** Starts the process, unless it runs already. */
     synchronized JavaApp start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
         if (!Files.exists(jar)) {
             throw new IllegalStateException("build it first (mvn package): " + jar + " is missing");
         }

@@ -47,7 +47,10 @@ class HttpAnswersTest {
     @Test
     void aResponseObjectThatIsNotOneIsA502() {
         for (String bad : List.of("{\"statusCode\":\"ok\"}", "{\"statusCode\":99}", "{\"statusCode\":200,\"body\":{}}",
-                "{\"statusCode\":200,\"headers\":[]}", "{\"statusCode\":200,\"isBase64Encoded\":true,\"body\":\"*\"}")) {
+                "{\"statusCode\":200,\"headers\":[]}", "{\"statusCode\":200,\"isBase64Encoded\":true,\"body\":\"*\"}",
+                // an interim status, a header that would split the answer, a header name that is not a token
+                "{\"statusCode\":100}", "{\"statusCode\":200,\"headers\":{\"x-id\":\"abc\\r\\nSet-Cookie: a=b\"}}",
+                "{\"statusCode\":200,\"headers\":{\"x id\":\"1\"}}", "{\"statusCode\":200,\"cookies\":[\"a=b\\n\"]}")) {
             HttpAnswers.Answer a = HttpAnswers.of(Buffer.buffer(bad));
             assertEquals(502, a.status(), bad);
             assertNotNull(a.invalid(), bad);
