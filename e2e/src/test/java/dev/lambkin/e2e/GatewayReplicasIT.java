@@ -40,6 +40,8 @@ class GatewayReplicasIT {
         String ns = cluster.namespace();
         helm.run("install", "lambkin", TestCluster.projectRoot().resolve("helm/lambkin").toString(), "-n", ns,
                 "--set", "operator.watchNamespaces={" + ns + "}", "--set", "gateway.replicas=2",
+                // an event redelivered by each gateway restart backs off by its delivery count: capped lower here
+                "--set", "gateway.async.systemRetryMax=15s",
                 "--set", "nats.storage.mode=emptyDir", "--wait", "--timeout", "180s");
     }
 
@@ -194,6 +196,7 @@ class GatewayReplicasIT {
 
         java.util.concurrent.atomic.AtomicBoolean rolling = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger reconnects = new java.util.concurrent.atomic.AtomicInteger();
         java.util.Set<String> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -202,7 +205,15 @@ class GatewayReplicasIT {
                 callers.submit(() -> {
                     while (rolling.get()) {
                         try {
-                            HttpResponse<String> r = http.send(call.apply(type), HttpResponse.BodyHandlers.ofString());
+                            HttpResponse<String> r;
+                            try {
+                                r = http.send(call.apply(type), HttpResponse.BodyHandlers.ofString());
+                            } catch (java.io.IOException closedUnderIt) {
+                                // a kept-alive connection the stopping gateway closed as the request went out (HTTP/1.1's
+                                // keep-alive race): tried again once on a new connection, as AWS SDKs and most clients do
+                                reconnects.incrementAndGet();
+                                r = http.send(call.apply(type), HttpResponse.BodyHandlers.ofString());
+                            }
                             if (r.statusCode() == 202) {
                                 accepted.add(r.headers().firstValue("Lambkin-Request-Id").orElseThrow());
                             } else if (r.statusCode() == 200) {
@@ -227,10 +238,24 @@ class GatewayReplicasIT {
             TestCluster.await(Duration.ofSeconds(30)).until(() -> ok.get() >= afterRollout + 40 || !failures.isEmpty());
             rolling.set(false);
         }
-        TestCluster.await(READY).until(() -> new java.util.HashSet<>(seen(cluster, "steady")).containsAll(accepted));
-        System.out.printf("helm upgrade rolling two gateways: %d sync calls succeeded, %d failed; %d events accepted, all delivered%n",
-                ok.get(), failures.size(), accepted.size());
+        // an event caught in a stopping gateway comes back after the ack wait (30 s); one that met a system error
+        // while the replicas changed is retried with backoff, up to systemRetryMax (15 s here) apart
+        java.util.Set<String> missing = new java.util.HashSet<>(accepted);
+        long waited = System.nanoTime();
+        try {
+            TestCluster.await(Duration.ofMinutes(3)).until(() -> {
+                missing.removeAll(seen(cluster, "steady"));
+                return missing.isEmpty();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException notAll) {
+            // reported below, with the figures
+        }
+        System.out.printf("helm upgrade rolling two gateways: %d sync calls succeeded, %d failed %s; %d events accepted, %d not "
+                + "delivered (the last delivered %d s after the rollout); %d calls met a connection closed under them and "
+                + "succeeded on a new one%n", ok.get(), failures.size(), failures, accepted.size(), missing.size(),
+                Duration.ofNanos(System.nanoTime() - waited).toSeconds(), reconnects.get());
         assertEquals(List.of(), failures, "no call failed while the gateways rolled");
+        assertEquals(java.util.Set.of(), missing, "every accepted event was delivered");
         assertTrue(ok.get() > 50 && accepted.size() > 10, "calls flowed the whole time: " + ok.get() + " / " + accepted.size());
     }
 
