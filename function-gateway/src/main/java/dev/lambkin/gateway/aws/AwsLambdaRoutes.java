@@ -84,14 +84,7 @@ public class AwsLambdaRoutes {
     }
 
     private void resolve(RoutingContext ctx, byte[] body, String verb, String requestId, java.util.function.Consumer<Target> then) {
-        callers.authenticate(ctx, body).onComplete(done -> {
-            if (done.failed() || done.result() instanceof AwsCallers.Refusal) {
-                AwsCallers.Refusal r = done.succeeded() ? (AwsCallers.Refusal) done.result()
-                        : new AwsCallers.Refusal(500, "ServiceException", "the caller could not be authenticated");
-                AwsErrors.answer(ctx.response(), r.status(), r.type(), r.message(), requestId, null);
-                return;
-            }
-            AwsCallers.Caller caller = (AwsCallers.Caller) done.result();
+        authenticated(ctx, body, requestId, caller -> {
             FunctionNames.Named named;
             try {
                 named = FunctionNames.parse(ctx.pathParam("name"), ctx.queryParams().get("Qualifier"));
@@ -107,24 +100,43 @@ public class AwsLambdaRoutes {
                 return;
             }
             String arn = FunctionNames.arn(region, ns, named.name());
-            callers.authorize(caller, new Permission("functions", verb, ns, named.name())).onComplete(checked -> {
-                Access access = checked.succeeded() ? checked.result() : new Access.Unavailable("the access review failed");
-                switch (access) {
-                    case Access.Allowed ok -> {
-                        if (named.qualifier() != null && !FunctionNames.LATEST.equals(named.qualifier())) {
-                            AwsErrors.answer(ctx.response(), 404, "ResourceNotFoundException", "Function not found: " + arn + ":"
-                                    + named.qualifier() + " (Lambkin has no versions or aliases yet: use $LATEST)", requestId, null);
-                        } else {
-                            then.accept(new Target(caller, new FunctionKey(ns, named.name()), arn));
-                        }
-                    }
-                    case Access.Forbidden f -> AwsErrors.answer(ctx.response(), 403, "AccessDeniedException", "User: "
-                            + caller.identity().username() + " is not authorized to perform: lambda:" + action(verb) + " on resource: "
-                            + arn + " (Kubernetes: " + f.message() + ")", requestId, null);
-                    case Access.Unavailable u -> AwsErrors.answer(ctx.response(), 503, "ServiceException", u.message(), requestId, null);
-                    case Access.Unauthenticated u -> AwsErrors.answer(ctx.response(), 403, "UnrecognizedClientException", u.message(), requestId, null);
+            allowed(ctx, caller, new Permission("functions", verb, ns, named.name()), "resource: " + arn, requestId, () -> {
+                if (named.qualifier() != null && !FunctionNames.LATEST.equals(named.qualifier())) {
+                    AwsErrors.answer(ctx.response(), 404, "ResourceNotFoundException", "Function not found: " + arn + ":"
+                            + named.qualifier() + " (Lambkin has no versions or aliases yet: use $LATEST)", requestId, null);
+                } else {
+                    then.accept(new Target(caller, new FunctionKey(ns, named.name()), arn));
                 }
             });
+        });
+    }
+
+    /** The caller, or the request answered with AWS's refusal. */
+    private void authenticated(RoutingContext ctx, byte[] body, String requestId, java.util.function.Consumer<AwsCallers.Caller> then) {
+        callers.authenticate(ctx, body).onComplete(done -> {
+            if (done.failed() || done.result() instanceof AwsCallers.Refusal) {
+                AwsCallers.Refusal r = done.succeeded() ? (AwsCallers.Refusal) done.result()
+                        : new AwsCallers.Refusal(500, "ServiceException", "the caller could not be authenticated");
+                AwsErrors.answer(ctx.response(), r.status(), r.type(), r.message(), requestId, null);
+                return;
+            }
+            then.accept((AwsCallers.Caller) done.result());
+        });
+    }
+
+    /** Goes on when the caller may; else answers AccessDeniedException (403) or ServiceException (503). */
+    private void allowed(RoutingContext ctx, AwsCallers.Caller caller, Permission permission, String on, String requestId,
+            Runnable then) {
+        callers.authorize(caller, permission).onComplete(checked -> {
+            Access access = checked.succeeded() ? checked.result() : new Access.Unavailable("the access review failed");
+            switch (access) {
+                case Access.Allowed ok -> then.run();
+                case Access.Forbidden f -> AwsErrors.answer(ctx.response(), 403, "AccessDeniedException", "User: "
+                        + caller.identity().username() + " is not authorized to perform: lambda:" + action(permission.verb()) + " on "
+                        + on + " (Kubernetes: " + f.message() + ")", requestId, null);
+                case Access.Unavailable u -> AwsErrors.answer(ctx.response(), 503, "ServiceException", u.message(), requestId, null);
+                case Access.Unauthenticated u -> AwsErrors.answer(ctx.response(), 403, "UnrecognizedClientException", u.message(), requestId, null);
+            }
         });
     }
 
@@ -236,29 +248,14 @@ public class AwsLambdaRoutes {
             return;
         }
         String marker = ctx.queryParams().get("Marker");
-        callers.authenticate(ctx, new byte[0]).onComplete(done -> {
-            if (done.failed() || done.result() instanceof AwsCallers.Refusal) {
-                AwsCallers.Refusal r = done.succeeded() ? (AwsCallers.Refusal) done.result()
-                        : new AwsCallers.Refusal(500, "ServiceException", "the caller could not be authenticated");
-                AwsErrors.answer(ctx.response(), r.status(), r.type(), r.message(), requestId, null);
-                return;
-            }
-            AwsCallers.Caller caller = (AwsCallers.Caller) done.result();
+        authenticated(ctx, new byte[0], requestId, caller -> {
             String ns = caller.namespace();
             if (ns == null) {
                 AwsErrors.answer(ctx.response(), 400, "InvalidParameterValueException", "ListFunctions lists the caller's namespace, and "
                         + caller.identity().username() + " is not a ServiceAccount", requestId, null);
                 return;
             }
-            callers.authorize(caller, new Permission("functions", "list", ns, null)).onComplete(checked -> {
-                Access access = checked.succeeded() ? checked.result() : new Access.Unavailable("the access review failed");
-                if (!(access instanceof Access.Allowed)) {
-                    AwsErrors.answer(ctx.response(), access instanceof Access.Unavailable ? 503 : 403,
-                            access instanceof Access.Unavailable ? "ServiceException" : "AccessDeniedException", "User: "
-                                    + caller.identity().username() + " is not authorized to perform: lambda:ListFunctions in "
-                                    + "namespace " + ns, requestId, null);
-                    return;
-                }
+            allowed(ctx, caller, new Permission("functions", "list", ns, null), "namespace " + ns, requestId, () -> {
                 List<Function> all = new ArrayList<>(catalog.all().stream().filter(f -> ns.equals(f.getMetadata().getNamespace()))
                         .filter(f -> marker == null || f.getMetadata().getName().compareTo(marker) > 0)
                         .sorted(Comparator.comparing(f -> f.getMetadata().getName())).toList());

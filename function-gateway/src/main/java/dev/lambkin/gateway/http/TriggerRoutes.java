@@ -103,7 +103,7 @@ public class TriggerRoutes {
     /** Reads the body up to the invocation limit: a larger one is refused as soon as it is seen to be. */
     private void readBody(RoutingContext ctx, RouteTable.Route route) {
         HttpServerRequest req = ctx.request();
-        int limit = route.async() ? Contract.MAX_ASYNC_EVENT_BYTES : Contract.MAX_SYNC_EVENT_BYTES;
+        int limit = limit(route);
         String length = req.getHeader("Content-Length");
         if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > limit) {
             tooLarge(ctx, limit);
@@ -152,9 +152,8 @@ public class TriggerRoutes {
                 }, req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress(),
                 req.authority() == null ? "" : req.authority().host(), req.headers(), body, requestId, Instant.now());
         Buffer event = HttpEvents.of(route, seen, route.auth() == HttpSource.Auth.KUBERNETES ? CREDENTIALS : List.of()).toBuffer();
-        int limit = route.async() ? Contract.MAX_ASYNC_EVENT_BYTES : Contract.MAX_SYNC_EVENT_BYTES;
-        if (event.length() > limit) {
-            tooLarge(ctx, limit);
+        if (event.length() > limit(route)) {
+            tooLarge(ctx, limit(route));
             return;
         }
         routes.fired(route);
@@ -204,6 +203,11 @@ public class TriggerRoutes {
         if (route.cors() != null) {
             Cors.onAnswer(route.cors(), ctx.request().getHeader("Origin"), ctx.response().headers());
         }
+    }
+
+    /** Lambda's event limit for the route's invocation type. */
+    private static int limit(RouteTable.Route route) {
+        return route.async() ? Contract.MAX_ASYNC_EVENT_BYTES : Contract.MAX_SYNC_EVENT_BYTES;
     }
 
     private static void tooLarge(RoutingContext ctx, int limit) {

@@ -207,11 +207,8 @@ public class NatsRunner {
     }
 
     private void onCore(Trigger t, FunctionKey key, String name, Message m) {
-        byte[] body = NatsEvents.of(name, m).toBuffer().getBytes();
-        if (body.length > Contract.MAX_ASYNC_EVENT_BYTES) {
-            metrics.count(t, "dropped");
-            LOG.warnf("nats trigger %s dropped a message on %s: its event is %d bytes, over the asynchronous limit of %d", name,
-                    m.getSubject(), body.length, Contract.MAX_ASYNC_EVENT_BYTES);
+        byte[] body = eventOf(t, name, m);
+        if (body == null) {
             return;
         }
         events.publish(AsyncEvent.accepted(RequestIds.next(), key, body, Instant.now(), traceparent(m))).whenComplete((seq, err) -> {
@@ -225,11 +222,8 @@ public class NatsRunner {
     }
 
     private void onStored(Trigger t, FunctionKey key, String name, Message m) {
-        byte[] body = NatsEvents.of(name, m).toBuffer().getBytes();
-        if (body.length > Contract.MAX_ASYNC_EVENT_BYTES) {
-            metrics.count(t, "dropped");
-            LOG.warnf("nats trigger %s skips message %d of stream %s: its event is %d bytes, over the asynchronous limit of %d",
-                    name, m.metaData().streamSequence(), m.metaData().getStream(), body.length, Contract.MAX_ASYNC_EVENT_BYTES);
+        byte[] body = eventOf(t, name, m);
+        if (body == null) {
             m.term();
             return;
         }
@@ -246,6 +240,19 @@ public class NatsRunner {
                 fired(t, key);
             }
         });
+    }
+
+    /** The message's event, or null (counted and logged) when it is over the asynchronous limit. */
+    private byte[] eventOf(Trigger t, String name, Message m) {
+        byte[] body = NatsEvents.of(name, m).toBuffer().getBytes();
+        if (body.length <= Contract.MAX_ASYNC_EVENT_BYTES) {
+            return body;
+        }
+        metrics.count(t, "dropped");
+        LOG.warnf("nats trigger %s drops a message on %s%s: its event is %d bytes, over the asynchronous limit of %d", name,
+                m.getSubject(), m.isJetStream() ? " (stream " + m.metaData().getStream() + ", sequence "
+                        + m.metaData().streamSequence() + ")" : "", body.length, Contract.MAX_ASYNC_EVENT_BYTES);
+        return null;
     }
 
     private void fired(Trigger t, FunctionKey key) {
