@@ -46,6 +46,11 @@ public final class Admission {
         return lease;
     }
 
+    /** A limit was raised (a reservation changed, or the pool was re-split): waiting events may fit now. */
+    public void limitsChanged() {
+        waiting.released();
+    }
+
     void release(ConcurrencyLimiter.Permit permit) {
         limiter.release(permit);
         waiting.released();

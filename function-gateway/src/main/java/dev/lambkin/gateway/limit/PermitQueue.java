@@ -29,6 +29,11 @@ public final class PermitQueue {
         // counted before trying, so a release racing with a refusal below sees a waiter and grants after it queued
         waitingCount.incrementAndGet();
         Deque<CompletableFuture<ConcurrencyLimiter.Permit>> queue = waiting.get(function);
+        // those who gave up are not ahead: without a release since, nothing else would sweep them
+        while (queue != null && !queue.isEmpty() && queue.peek().isDone()) {
+            queue.poll();
+            waitingCount.decrementAndGet();
+        }
         if (queue == null || queue.isEmpty()) {
             // nobody of this function is ahead
             if (limiter.tryAcquire(function) instanceof ConcurrencyLimiter.Permit p) {

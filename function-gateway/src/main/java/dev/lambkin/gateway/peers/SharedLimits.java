@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 import dev.lambkin.gateway.GatewayConfig;
+import dev.lambkin.gateway.limit.Admission;
 import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 import dev.lambkin.gateway.limit.LimitShare;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,13 +20,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class SharedLimits {
     private static final Logger LOG = Logger.getLogger(SharedLimits.class);
     private final ConcurrencyLimiter limiter;
+    private final Admission admission;
     private final GatewayPeers peers;
     private final GatewayConfig.Concurrency config;
     /** Reservations as the Functions declare them (the whole, not this replica's share). */
     private final Map<String, Integer> declared = new ConcurrentHashMap<>();
 
-    public SharedLimits(ConcurrencyLimiter limiter, GatewayPeers peers, GatewayConfig config) {
+    public SharedLimits(ConcurrencyLimiter limiter, Admission admission, GatewayPeers peers, GatewayConfig config) {
         this.limiter = limiter;
+        this.admission = admission;
         this.peers = peers;
         this.config = config.concurrency();
         peers.onChange(this::resplit);
@@ -39,6 +42,7 @@ public class SharedLimits {
             declared.put(function, reserved);
         }
         apply(function, reserved, peers.view());
+        admission.limitsChanged();
     }
 
     private synchronized void resplit() {
@@ -46,6 +50,7 @@ public class SharedLimits {
         int n = v.count(), i = v.index();
         limiter.resize(LimitShare.of(config.total(), n, i, null), LimitShare.of(config.unreservedMinimum(), n, i, null));
         declared.forEach((fn, reserved) -> apply(fn, reserved, v));
+        admission.limitsChanged();
         LOG.infof("limits split %d ways: this replica takes %d of the pool of %d", n, limiter.total(), config.total());
     }
 

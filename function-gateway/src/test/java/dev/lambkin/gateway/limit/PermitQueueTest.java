@@ -51,6 +51,30 @@ class PermitQueueTest {
     }
 
     @Test
+    void anEventThatGaveUpWhileNothingWasReleasedDoesNotHoldUpTheNextOne() {
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(10, 0);
+        limiter.reserve("a", 0);
+        PermitQueue q = new PermitQueue(limiter);
+        CompletableFuture<ConcurrencyLimiter.Permit> gaveUp = q.acquire("a");
+        gaveUp.completeExceptionally(new java.util.concurrent.TimeoutException());
+        limiter.reserve("a", null); // the function is given concurrency again; nothing was released
+        assertTrue(q.acquire("a").isDone(), "a slot at once: nobody is waiting ahead");
+        assertEquals(0, q.waiting("a"));
+    }
+
+    @Test
+    void raisingALimitHandsSlotsToWaitingEvents() {
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(10, 0);
+        limiter.reserve("a", 0);
+        PermitQueue q = new PermitQueue(limiter);
+        CompletableFuture<ConcurrencyLimiter.Permit> waiting = q.acquire("a");
+        assertFalse(waiting.isDone());
+        limiter.reserve("a", 2);
+        q.released();
+        assertTrue(waiting.isDone());
+    }
+
+    @Test
     void underRacingReleasesTheLimitHoldsAndEveryWaiterRunsOnce() throws Exception {
         ConcurrencyLimiter limiter = new ConcurrencyLimiter(100, 0);
         limiter.reserve("a", 3);
