@@ -141,13 +141,18 @@ public class Invoker {
                 instances.retire(target, "timed out after " + timeoutSeconds + " s");
                 yield Future.succeededFuture(new Outcome.TimedOut(target.pod(), timeoutSeconds));
             }
+            case FunctionProxy.ConnectionLost lost when instances.stopping() ->
+                // this gateway's own connection may have closed under the call: a system error, not the function's
+                Future.succeededFuture(new Outcome.Unreachable(target.pod(), lost.detail()));
             case FunctionProxy.ConnectionLost lost -> {
                 instances.retire(target, "the process exited or dropped the call: " + lost.detail());
                 yield instances.exitOf(target, EXIT_WAIT_MILLIS).map(exit -> (Outcome) new Outcome.Crashed(target.pod(),
                         inv.requestId(), exit.orElse("Runtime exited without providing a reason")));
             }
             case FunctionProxy.NotConnected no -> {
-                instances.retire(target, no.detail());
+                if (!instances.stopping()) {
+                    instances.retire(target, no.detail());
+                }
                 yield Future.succeededFuture(new Outcome.Unreachable(target.pod(), no.detail()));
             }
             case FunctionProxy.TooLarge big -> Future.succeededFuture(new Outcome.ResponseTooLarge(target.pod(), big.limitBytes()));

@@ -31,6 +31,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -60,7 +61,7 @@ public class Instances {
     static final int REAP_ATTEMPTS = 6;
 
     /** One pod as the scale-down decision sees it. */
-    public record PodState(String name, boolean ready, boolean markedForRemoval, boolean busy) {
+    public record PodState(String name, boolean ready, boolean markedForRemoval, boolean retired, boolean busy) {
     }
 
     private final KubernetesClient client;
@@ -75,6 +76,7 @@ public class Instances {
     private final ExecutorService reaper = Executors.newVirtualThreadPerTaskExecutor();
     private SharedIndexInformer<Pod> informer;
     private NetClient probes;
+    private volatile boolean stopping;
 
     public Instances(KubernetesClient client, Vertx vertx) {
         this.client = client;
@@ -91,6 +93,18 @@ public class Instances {
         }));
         informer.addEventHandler(Upserts.of(this::observe, this::forget));
         informer.run();
+    }
+
+    void beginStopping(@Observes @Priority(1) ShutdownEvent e) {
+        stopping = true;
+    }
+
+    /**
+     * Whether this gateway is stopping: from here its own connections close under the calls still in flight, so a
+     * connection that fails says nothing about the pod at the other end.
+     */
+    public boolean stopping() {
+        return stopping;
     }
 
     void stop(@Observes ShutdownEvent e) {
@@ -133,14 +147,32 @@ public class Instances {
             notifyListeners(instance.function());
             // the other gateway replicas stop routing to it too
             String patch = PodMarks.retiredPatch(why);
-            reaper.execute(() -> retrying(instance, "mark", () -> client.pods().inNamespace(instance.function().namespace())
+            onReaper(() -> retrying(instance, "mark", () -> client.pods().inNamespace(instance.function().namespace())
                     .withName(instance.pod()).patch(PatchContext.of(PatchType.JSON_MERGE), patch)));
         }
     }
 
     private void reap(Instance instance) {
-        reaper.execute(() -> retrying(instance, "delete", () -> client.pods().inNamespace(instance.function().namespace())
-                .withName(instance.pod()).withGracePeriod(0).delete()));
+        onReaper(() -> retrying(instance, "delete", () -> delete(instance.function(), instance.pod())));
+    }
+
+    /** After shutdown the reaper takes nothing more: the leader deletes what this gateway retired but did not delete. */
+    private void onReaper(Runnable task) {
+        try {
+            reaper.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            LOG.debug("stopping: a retired pod is left to the leader");
+        }
+    }
+
+    /** Deletes a retired pod whose retiring gateway is gone (the leader's call): at once, as that gateway would have. */
+    public void deleteRetired(FunctionKey key, String pod) {
+        LOG.infof("%s: deleting retired pod %s, which no gateway is running a call on", key, pod);
+        delete(key, pod);
+    }
+
+    private void delete(FunctionKey key, String pod) {
+        client.pods().inNamespace(key.namespace()).withName(pod).withGracePeriod(0).delete();
     }
 
     /** A retired pod left standing would be out of rotation for good: try again, a few times, with backoff. */
@@ -197,7 +229,7 @@ public class Instances {
                 .map(p -> {
                     Instance i = known.get(p.getMetadata().getName());
                     return new PodState(p.getMetadata().getName(), kubeletReady(p), PodMarks.markedForRemoval(p),
-                            i != null && i.outstanding() > 0);
+                            PodMarks.retired(p), i != null && i.outstanding() > 0);
                 })
                 .toList();
     }

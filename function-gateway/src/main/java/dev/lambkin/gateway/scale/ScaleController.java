@@ -57,6 +57,13 @@ public class ScaleController {
     private final Set<FunctionKey> writing = ConcurrentHashMap.newKeySet();
     /** When this replica first saw each marked pod (namespace/function/pod). */
     private final Map<String, Long> markSeen = new ConcurrentHashMap<>();
+    /**
+     * How many scale intervals a retired pod's mark is seen before the leader deletes it: longer than a load report
+     * counts (3 intervals and a second), so a report that did not yet list a call on the pod has expired by then.
+     */
+    static final int RETIRED_SETTLE_INTERVALS = 5;
+    /** When this replica first saw each retired pod (namespace/function/pod). */
+    private final Map<String, Long> retiredSeen = new ConcurrentHashMap<>();
     private final ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor();
     private final long startedAt = System.currentTimeMillis();
     private SharedIndexInformer<Deployment> deployments;
@@ -170,14 +177,23 @@ public class ScaleController {
         if (!leader) {
             return;
         }
+        long now = System.currentTimeMillis();
+        String prefix = key + "/";
+        // busy here (the pod state says) or on any other replica that reported lately, draining ones included
+        Set<String> busyElsewhere = reports.busyElsewhere(key.toString());
+        retiredSeen.keySet().removeIf(id -> id.startsWith(prefix) && pods.stream().noneMatch(p -> p.retired() && id.equals(prefix + p.name())));
+        List<String> orphans = RetiredPods.toDelete(pods.stream().filter(Instances.PodState::retired)
+                .map(p -> new RetiredPods.Pod(p.name(), p.busy() || busyElsewhere.contains(p.name()),
+                        retiredSeen.computeIfAbsent(prefix + p.name(), id -> now)))
+                .toList(), reports.complete(), now, RETIRED_SETTLE_INTERVALS * config.scaleInterval().toMillis());
+        if (!orphans.isEmpty()) {
+            write(key, () -> orphans.forEach(pod -> instances.deleteRetired(key, pod)));
+            return;
+        }
         if (desired < current && !reports.complete()) {
             return;
         }
-        long now = System.currentTimeMillis();
-        String prefix = key + "/";
         markSeen.keySet().removeIf(id -> id.startsWith(prefix) && pods.stream().noneMatch(p -> id.equals(prefix + p.name())));
-        // busy here (the pod state says) or on any other replica that reported lately, draining ones included
-        Set<String> busyElsewhere = reports.busyElsewhere(key.toString());
         List<ScaleDown.Pod> view = pods.stream().map(p -> new ScaleDown.Pod(p.name(), p.ready(), p.markedForRemoval(),
                 p.busy() || busyElsewhere.contains(p.name()), settled(key, p, now))).toList();
         switch (ScaleDown.plan(current, desired, view)) {

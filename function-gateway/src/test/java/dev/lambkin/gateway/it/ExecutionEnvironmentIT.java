@@ -18,9 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import dev.lambkin.gateway.route.PodMarks;
 import dev.lambkin.testing.NatsServerResource;
 import dev.lambkin.testing.TestCluster;
 import dev.lambkin.testing.WithKubernetesCluster;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
@@ -93,6 +95,27 @@ class ExecutionEnvironmentIT extends GatewayInThisJvm {
         assertEquals(200, next.statusCode(), next.body());
         assertFalse(next.headers().firstValue("Lambkin-Function-Error").isPresent(), next.body());
         assertNotEquals(pod(crashed), pod(next));
+    }
+
+    @Test
+    void aPodLeftRetiredByAGatewayThatDiedIsDeletedAndReplaced(TestCluster cluster) throws Exception {
+        Gateway.function(cluster, "orphan", "image: lambkin.local/netcheck:dev\nargs: [serve]\n"
+                + "scaling: {maxInstances: 1, idleSeconds: 600}");
+        var warm = gateway.invoke(cluster, "orphan", "{}");
+        assertEquals(200, warm.statusCode(), warm.body());
+        String stranded = pod(warm);
+        // what a gateway leaves behind when it dies between marking a pod retired and deleting it: no gateway routes
+        // to the pod again, and at maxInstances 1 nothing else could serve
+        cluster.client().pods().inNamespace(cluster.namespace()).withName(stranded).edit(p -> new PodBuilder(p)
+                .editMetadata().addToAnnotations(PodMarks.RETIRED, "its gateway died").endMetadata().build());
+        TestCluster.await(Gateway.START).until(() -> {
+            var r = gateway.invoke(cluster, "orphan", "{}");
+            return r.statusCode() == 200 && r.headers().firstValue("Lambkin-Function-Error").isEmpty()
+                    && !stranded.equals(r.headers().firstValue("Lambkin-Executed-Instance").orElse(stranded));
+        });
+        // deleted, not just passed over (a terminating pod is not counted by its ReplicaSet)
+        TestCluster.await(Duration.ofSeconds(30)).until(() -> cluster.client().pods().inNamespace(cluster.namespace())
+                .withName(stranded).get() == null);
     }
 
     @Test
