@@ -29,10 +29,8 @@ public final class PermitQueue {
         // counted before trying, so a release racing with a refusal below sees a waiter and grants after it queued
         waitingCount.incrementAndGet();
         Deque<CompletableFuture<ConcurrencyLimiter.Permit>> queue = waiting.get(function);
-        // those who gave up are not ahead: without a release since, nothing else would sweep them
-        while (queue != null && !queue.isEmpty() && queue.peek().isDone()) {
-            queue.poll();
-            waitingCount.decrementAndGet();
+        if (queue != null) {
+            dropGivenUp(queue); // those who gave up are not ahead (with nothing released since, no grant swept them)
         }
         if (queue == null || queue.isEmpty()) {
             // nobody of this function is ahead
@@ -58,12 +56,7 @@ public final class PermitQueue {
         while (functions.hasNext()) {
             var entry = functions.next();
             Deque<CompletableFuture<ConcurrencyLimiter.Permit>> queue = entry.getValue();
-            while (!queue.isEmpty()) {
-                if (queue.peek().isDone()) { // gave up waiting
-                    queue.poll();
-                    waitingCount.decrementAndGet();
-                    continue;
-                }
+            while (!dropGivenUp(queue).isEmpty()) {
                 if (!(limiter.tryAcquire(entry.getKey()) instanceof ConcurrencyLimiter.Permit p)) {
                     break;
                 }
@@ -76,6 +69,15 @@ public final class PermitQueue {
                 functions.remove();
             }
         }
+    }
+
+    /** Removes the waiters at the head that gave up waiting; returns the queue. */
+    private Deque<CompletableFuture<ConcurrencyLimiter.Permit>> dropGivenUp(Deque<CompletableFuture<ConcurrencyLimiter.Permit>> queue) {
+        while (!queue.isEmpty() && queue.peek().isDone()) {
+            queue.poll();
+            waitingCount.decrementAndGet();
+        }
+        return queue;
     }
 
     public synchronized int waiting(String function) {
