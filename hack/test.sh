@@ -40,6 +40,9 @@ else
   log "note: images are not loaded into a cluster other than the local one; make lambkin.local/* images available to it"
 fi
 
+need_go
+log "go test (the Runtime API helper)"
+(cd runtimes/lambda-runtime-api && go test ./...)
 log "mvn verify (unit and integration tests)"
 mvn -B -ntp verify -Dits -Dlambkin.images.load="$load" "$@"
 log "all tests passed in $((SECONDS - t0))s"

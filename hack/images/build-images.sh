@@ -4,6 +4,9 @@
 #   lambkin.local/lambkin-gateway:dev
 #   lambkin.local/hello-java:dev          (examples/hello-java, on Lambkin's Java runtime)
 #   lambkin.local/sdk-probe:dev           (test-functions/sdk-probe, the Java SDK's stand-in function for tests)
+#   lambkin.local/lambkin-runtime-api:dev (runtimes/lambda-runtime-api, the helper that runs Lambda images; FROM scratch)
+#   lambkin.local/hello-lambda-java:dev   (examples/hello-lambda-java, on AWS's Java runtime interface client)
+#   lambkin.local/hello-lambda-python:dev (examples/hello-lambda-python, on AWS's Python runtime interface client)
 #   lambkin.local/nats:<version>           (nats-server with JetStream, built from its Go module, FROM scratch)
 # Usage: hack/images/build-images.sh [--load] [--no-build]   (--load also loads them into the local cluster;
 # --no-build uses the existing target/ instead of running Maven)
@@ -15,8 +18,8 @@ need_docker; select_java; need_maven
 cd "$LAMBKIN_ROOT"
 JAVA_BASE=$(hack/images/build-base.sh | tail -1)
 if [ -n "$build" ]; then
-  log "mvn package (operator, function-gateway, examples/hello-java, test-functions/sdk-probe)"
-  mvn -B -ntp -q package -DskipTests -pl operator,function-gateway,examples/hello-java,test-functions/sdk-probe -am
+  log "mvn package (operator, function-gateway, examples/hello-java, examples/hello-lambda-java, test-functions/sdk-probe)"
+  mvn -B -ntp -q package -DskipTests -pl operator,function-gateway,examples/hello-java,examples/hello-lambda-java,test-functions/sdk-probe -am
 fi
 TAG=${LAMBKIN_IMAGE_TAG:-dev}
 for app in operator function-gateway; do
@@ -26,6 +29,29 @@ for app in operator function-gateway; do
 done
 docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-java:$TAG" examples/hello-java >/dev/null
 docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/sdk-probe:$TAG" test-functions/sdk-probe >/dev/null
+docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-lambda-java:$TAG" examples/hello-lambda-java >/dev/null
+
+# the Runtime API helper: one static binary in an image of its own, which an init container copies into the pod
+need_go
+ctx=$(mktemp -d)
+(cd runtimes/lambda-runtime-api && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$ctx/lambkin-runtime-api" .)
+tar -C "$ctx" -cf "$ctx/rootfs.tar" lambkin-runtime-api
+docker import --change 'ENTRYPOINT ["/lambkin-runtime-api"]' --change 'USER 65532' "$ctx/rootfs.tar" \
+  "lambkin.local/lambkin-runtime-api:$TAG" >/dev/null
+rm -rf "$ctx"
+
+# AWS's Python runtime interface client, from PyPI on the host (pip inside docker build does not trust the TLS
+# chain here), on Debian's python3 (3.11, the wheel's CPython)
+AWSLAMBDARIC_VERSION=4.2.2
+ric=$LAMBKIN_CACHE/pypi/awslambdaric-$AWSLAMBDARIC_VERSION
+if [ ! -d "$ric" ]; then
+  need_awscli # its virtualenv's pip
+  log "installing awslambdaric $AWSLAMBDARIC_VERSION (PyPI)"
+  "$(dirname "$AWSCLI")/pip" install -q --target "$ric.tmp" "awslambdaric==$AWSLAMBDARIC_VERSION" && mv "$ric.tmp" "$ric"
+fi
+rm -rf examples/hello-lambda-python/runtime && cp -r "$ric" examples/hello-lambda-python/runtime
+docker build -q --network host --build-arg BASE=lambkin.local/debian:bookworm-minbase \
+  -t "lambkin.local/hello-lambda-python:$TAG" examples/hello-lambda-python >/dev/null
 need_nats
 NATS_IMAGE=lambkin.local/nats:${NATS_VERSION#v}
 if ! docker image inspect "$NATS_IMAGE" >/dev/null 2>&1; then
@@ -37,7 +63,8 @@ if ! docker image inspect "$NATS_IMAGE" >/dev/null 2>&1; then
 fi
 log "built Lambkin's images ($TAG) and $NATS_IMAGE"
 if [ -n "$load" ]; then
-  for image in lambkin-operator:$TAG lambkin-gateway:$TAG hello-java:$TAG sdk-probe:$TAG nats:${NATS_VERSION#v}; do
+  for image in lambkin-operator:$TAG lambkin-gateway:$TAG hello-java:$TAG sdk-probe:$TAG lambkin-runtime-api:$TAG \
+      hello-lambda-java:$TAG hello-lambda-python:$TAG nats:${NATS_VERSION#v}; do
     docker image inspect "lambkin.local/$image" >/dev/null 2>&1 && hack/local-cluster.sh load-image "lambkin.local/$image"
   done
 fi

@@ -65,6 +65,6 @@ public final class FunctionNames {
     }
 
     public static String arn(String region, String namespace, String name) {
-        return "arn:aws:lambda:" + region + ":" + namespace + ":function:" + name;
+        return Names.functionArn(region, namespace, name);
     }
 }

@@ -67,7 +67,7 @@ class AwsApiIT extends GatewayInThisJvm {
         return id;
     }
 
-    LambdaClient lambda(String id, String secret) {
+    static LambdaClient lambda(String id, String secret) {
         int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
         return LambdaClient.builder().endpointOverride(URI.create("http://localhost:" + port)).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret)))

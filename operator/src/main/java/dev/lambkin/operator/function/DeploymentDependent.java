@@ -2,11 +2,13 @@ package dev.lambkin.operator.function;
 
 import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.operator.config.RuntimeApiConfig;
 import dev.lambkin.operator.names.FunctionNames;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import jakarta.inject.Inject;
 
 /**
  * The Function's Deployment. The operator owns everything in it but {@code spec.replicas}: that belongs to the
@@ -18,17 +20,20 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
     /** Field manager that holds spec.replicas from creation until the gateway scales the Deployment. */
     public static final String REPLICAS_MANAGER = "lambkin-replicas";
 
+    @Inject
+    RuntimeApiConfig runtimeApi;
+
     public DeploymentDependent() {
         super(Deployment.class);
     }
 
     @Override
     protected Deployment desired(Function fn, Context<Function> context) {
-        return desiredDeployment(fn);
+        return desiredDeployment(fn, new LambdaRuntimePod.Helper(runtimeApi.image(), runtimeApi.region()));
     }
 
     /** The Deployment as the operator applies it: no replicas. */
-    public static Deployment desiredDeployment(Function fn) {
+    public static Deployment desiredDeployment(Function fn, LambdaRuntimePod.Helper helper) {
         return new DeploymentBuilder()
                 .withNewMetadata()
                 .withName(FunctionNames.deployment(fn))
@@ -41,7 +46,7 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
                 // a new version of the function starts before the old one goes, so a warm function stays warm
                 .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
                 .withNewMaxUnavailable(0).withNewMaxSurge(1).endRollingUpdate().endStrategy()
-                .withTemplate(FunctionPodTemplate.of(fn))
+                .withTemplate(FunctionPodTemplate.of(fn, helper))
                 .endSpec()
                 .build();
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.api.v1alpha1.FunctionSpec;
+import dev.lambkin.api.v1alpha1.RuntimeApi;
 import dev.lambkin.operator.names.FunctionNames;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -16,6 +17,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 
 /**
  * The pod every instance of a Function runs: the function's container speaking the runtime contract, under
@@ -32,10 +35,11 @@ public final class FunctionPodTemplate {
     private FunctionPodTemplate() {
     }
 
-    public static PodTemplateSpec of(Function fn) {
+    public static PodTemplateSpec of(Function fn, LambdaRuntimePod.Helper helper) {
         FunctionSpec spec = fn.getSpec();
         boolean hasServiceAccount = spec.serviceAccountName != null && !spec.serviceAccountName.isBlank();
-        return new PodTemplateSpecBuilder()
+        boolean lambda = FunctionDefaults.runtimeApi(spec) == RuntimeApi.LAMBDA;
+        PodTemplateSpec pod = new PodTemplateSpecBuilder()
                 .withNewMetadata().withLabels(FunctionNames.labels(fn)).endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(hasServiceAccount ? spec.serviceAccountName : null)
@@ -50,14 +54,19 @@ public final class FunctionPodTemplate {
                 .withRunAsGroup(RUN_AS_USER)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
-                .withContainers(container(fn))
+                .withContainers(lambda ? LambdaRuntimePod.wrap(container(fn, helper), fn) : container(fn, helper))
                 .addNewVolume().withName(FunctionNames.TMP_VOLUME)
                 .withNewEmptyDir().withSizeLimit(new Quantity(TMP_SIZE)).endEmptyDir().endVolume()
                 .endSpec()
                 .build();
+        if (lambda) {
+            pod.getSpec().setInitContainers(List.of(LambdaRuntimePod.installer(helper)));
+            pod.getSpec().getVolumes().add(LambdaRuntimePod.volume());
+        }
+        return pod;
     }
 
-    private static Container container(Function fn) {
+    private static Container container(Function fn, LambdaRuntimePod.Helper helper) {
         FunctionSpec spec = fn.getSpec();
         int port = FunctionDefaults.port(spec);
         return new ContainerBuilder()
@@ -66,21 +75,35 @@ public final class FunctionPodTemplate {
                 .withImagePullPolicy("IfNotPresent")
                 .withCommand(spec.command)
                 .withArgs(spec.args)
-                .withEnv(env(fn))
+                .withEnv(FunctionDefaults.runtimeApi(spec) == RuntimeApi.LAMBDA
+                        ? LambdaRuntimePod.env(fn, helper, contractEnv(fn), spec.env) : env(fn))
                 .addNewPort().withName(FunctionNames.PORT_NAME).withContainerPort(port).withProtocol("TCP").endPort()
                 .withResources(spec.resources)
                 .withReadinessProbe(readinessProbe(spec, port))
-                .withNewSecurityContext()
+                .withSecurityContext(restrictedContainer())
+                .addNewVolumeMount().withName(FunctionNames.TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
+                .build();
+    }
+
+    /** A container under the Pod Security Standard restricted, with a read-only root filesystem. */
+    static SecurityContext restrictedContainer() {
+        return new SecurityContextBuilder()
                 .withAllowPrivilegeEscalation(false)
                 .withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .endSecurityContext()
-                .addNewVolumeMount().withName(FunctionNames.TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
                 .build();
     }
 
     /** The runtime contract's settings first, then the user's variables (LAMBKIN_* names are refused by the CRD). */
     static List<EnvVar> env(Function fn) {
+        List<EnvVar> env = contractEnv(fn);
+        if (fn.getSpec().env != null) {
+            env.addAll(fn.getSpec().env);
+        }
+        return env;
+    }
+
+    static List<EnvVar> contractEnv(Function fn) {
         FunctionSpec spec = fn.getSpec();
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("LAMBKIN_FUNCTION_NAME", fn.getMetadata().getName(), null));
@@ -89,9 +112,6 @@ public final class FunctionPodTemplate {
         env.add(new EnvVar("LAMBKIN_TIMEOUT_SECONDS", Integer.toString(FunctionDefaults.timeoutSeconds(spec)), null));
         FunctionDefaults.memorySizeMiB(spec)
                 .ifPresent(mb -> env.add(new EnvVar("LAMBKIN_MEMORY_SIZE_MB", Long.toString(mb), null)));
-        if (spec.env != null) {
-            env.addAll(spec.env);
-        }
         return env;
     }
 

@@ -16,6 +16,8 @@ public final class FunctionNames {
     public static final String CONTAINER = "function";
     public static final String PORT_NAME = "http";
     public static final String TMP_VOLUME = "tmp";
+    /** The init container that installs the Runtime API helper, and the volume it installs it in. */
+    public static final String RUNTIME_API_HELPER = "lambkin-runtime-api";
 
     private FunctionNames() {
     }

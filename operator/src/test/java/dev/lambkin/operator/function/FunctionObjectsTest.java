@@ -35,9 +35,11 @@ class FunctionObjectsTest {
             scaling: {minInstances: 2, maxInstances: 5}
             """);
 
+    static final LambdaRuntimePod.Helper HELPER = new LambdaRuntimePod.Helper("lambkin.local/lambkin-runtime-api:dev", "eu-west-1");
+
     @Test
     void deploymentNeverCarriesReplicas() {
-        Deployment d = DeploymentDependent.desiredDeployment(FULL);
+        Deployment d = DeploymentDependent.desiredDeployment(FULL, HELPER);
         assertNull(d.getSpec().getReplicas(), "the gateway owns replicas; the operator's applies must not mention them");
         assertEquals("hello", d.getMetadata().getName());
         assertEquals("team-a", d.getMetadata().getNamespace());
@@ -49,7 +51,7 @@ class FunctionObjectsTest {
 
     @Test
     void containerRunsTheFunctionAsSpecified() {
-        Container c = DeploymentDependent.desiredDeployment(FULL).getSpec().getTemplate().getSpec().getContainers().getFirst();
+        Container c = DeploymentDependent.desiredDeployment(FULL, HELPER).getSpec().getTemplate().getSpec().getContainers().getFirst();
         assertEquals("registry.example/hello:1", c.getImage());
         assertEquals("IfNotPresent", c.getImagePullPolicy());
         assertEquals(List.of("/hello"), c.getCommand());
@@ -62,7 +64,7 @@ class FunctionObjectsTest {
 
     @Test
     void runtimeSettingsComeFirstThenTheUsersEnv() {
-        List<EnvVar> env = DeploymentDependent.desiredDeployment(FULL).getSpec().getTemplate().getSpec().getContainers()
+        List<EnvVar> env = DeploymentDependent.desiredDeployment(FULL, HELPER).getSpec().getTemplate().getSpec().getContainers()
                 .getFirst().getEnv();
         assertEquals(List.of("LAMBKIN_FUNCTION_NAME", "LAMBKIN_FUNCTION_NAMESPACE", "LAMBKIN_PORT", "LAMBKIN_TIMEOUT_SECONDS",
                 "LAMBKIN_MEMORY_SIZE_MB", "GREETING", "TOKEN"), env.stream().map(EnvVar::getName).toList());
@@ -73,7 +75,7 @@ class FunctionObjectsTest {
 
     @Test
     void podMeetsTheRestrictedPodSecurityStandard() {
-        PodSpec pod = DeploymentDependent.desiredDeployment(FULL).getSpec().getTemplate().getSpec();
+        PodSpec pod = DeploymentDependent.desiredDeployment(FULL, HELPER).getSpec().getTemplate().getSpec();
         assertTrue(pod.getSecurityContext().getRunAsNonRoot());
         assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
         assertFalse(pod.getAutomountServiceAccountToken(), "no API token without a service account");
@@ -92,7 +94,7 @@ class FunctionObjectsTest {
         PodSpec pod = DeploymentDependent.desiredDeployment(Fixtures.function("""
                 image: x
                 serviceAccountName: reader
-                """)).getSpec().getTemplate().getSpec();
+                """), HELPER).getSpec().getTemplate().getSpec();
         assertEquals("reader", pod.getServiceAccountName());
         assertTrue(pod.getAutomountServiceAccountToken());
     }
@@ -103,7 +105,7 @@ class FunctionObjectsTest {
                 image: x
                 readinessProbe: {httpGet: {path: /healthz, port: 8080}}
                 """);
-        Container c = DeploymentDependent.desiredDeployment(fn).getSpec().getTemplate().getSpec().getContainers().getFirst();
+        Container c = DeploymentDependent.desiredDeployment(fn, HELPER).getSpec().getTemplate().getSpec().getContainers().getFirst();
         assertEquals("/healthz", c.getReadinessProbe().getHttpGet().getPath());
         assertEquals(8080, c.getPorts().getFirst().getContainerPort());
         assertEquals("3", c.getEnv().get(3).getValue(), "default timeout");
@@ -130,5 +132,64 @@ class FunctionObjectsTest {
         assertEquals(Map.of("kubernetes.io/metadata.name", "lambkin-system"), from.getNamespaceSelector().getMatchLabels());
         assertEquals(Map.of("app.kubernetes.io/name", "lambkin-gateway"), from.getPodSelector().getMatchLabels());
         assertEquals(9000, np.getSpec().getIngress().getFirst().getPorts().getFirst().getPort().getIntVal());
+    }
+
+    @Test
+    void aLambdaImageStartsUnderTheRuntimeApiHelperWithLambdasVariables() {
+        PodSpec pod = DeploymentDependent.desiredDeployment(Fixtures.function("""
+                image: registry.example/lambda-java:1
+                runtimeApi: lambda
+                handler: example.Hello::handleRequest
+                resources: {limits: {memory: 512Mi}}
+                env: [{name: GREETING, value: hi}]
+                """), HELPER).getSpec().getTemplate().getSpec();
+        Container init = pod.getInitContainers().getFirst();
+        assertEquals("lambkin.local/lambkin-runtime-api:dev", init.getImage());
+        assertEquals(List.of("/lambkin-runtime-api", "install", "/lambkin"), init.getCommand());
+        assertTrue(init.getSecurityContext().getReadOnlyRootFilesystem());
+        Container c = pod.getContainers().getFirst();
+        assertEquals(List.of("/lambkin/lambkin-runtime-api", "run", "--", "/lambda-entrypoint.sh"), c.getCommand(),
+                "the entrypoint of AWS's base images, started by the helper");
+        assertEquals(List.of("example.Hello::handleRequest"), c.getArgs(), "the handler is its argument, as the image's CMD");
+        assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/lambkin") && m.getReadOnly()));
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        assertEquals("127.0.0.1:9001", env.get("AWS_LAMBDA_RUNTIME_API"));
+        assertEquals("hello", env.get("AWS_LAMBDA_FUNCTION_NAME"));
+        assertEquals("$LATEST", env.get("AWS_LAMBDA_FUNCTION_VERSION"));
+        assertEquals("512", env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"));
+        assertEquals("eu-west-1", env.get("AWS_REGION"));
+        assertEquals("eu-west-1", env.get("AWS_DEFAULT_REGION"));
+        assertEquals("/aws/lambda/hello", env.get("AWS_LAMBDA_LOG_GROUP_NAME"));
+        assertEquals("metadata.name", c.getEnv().stream().filter(e -> e.getName().equals("AWS_LAMBDA_LOG_STREAM_NAME")).findFirst()
+                .orElseThrow().getValueFrom().getFieldRef().getFieldPath());
+        assertEquals("example.Hello::handleRequest", env.get("_HANDLER"));
+        assertEquals("/var/task", env.get("LAMBDA_TASK_ROOT"));
+        assertEquals("arn:aws:lambda:eu-west-1:team-a:function:hello", env.get("LAMBKIN_FUNCTION_ARN"));
+        assertEquals("8080", env.get("LAMBKIN_PORT"), "the helper serves the gateway on the function's port");
+        assertEquals("hi", env.get("GREETING"));
+        assertEquals(2, pod.getVolumes().size());
+    }
+
+    @Test
+    void aLambdaImagesOwnEntrypointAndArgsAreKept() {
+        Container c = DeploymentDependent.desiredDeployment(Fixtures.function("""
+                image: x
+                runtimeApi: lambda
+                command: [python3, -m, awslambdaric]
+                args: [app.handler]
+                """), HELPER).getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertEquals(List.of("/lambkin/lambkin-runtime-api", "run", "--", "python3", "-m", "awslambdaric"), c.getCommand());
+        assertEquals(List.of("app.handler"), c.getArgs());
+        assertEquals("app.handler", c.getEnv().stream().filter(e -> e.getName().equals("_HANDLER")).findFirst().orElseThrow().getValue());
+        assertEquals("128", c.getEnv().stream().filter(e -> e.getName().equals("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")).findFirst()
+                .orElseThrow().getValue(), "Lambda's default memory size when the Function sets none");
+    }
+
+    @Test
+    void aNativeFunctionGetsNoHelper() {
+        PodSpec pod = DeploymentDependent.desiredDeployment(FULL, HELPER).getSpec().getTemplate().getSpec();
+        assertTrue(pod.getInitContainers() == null || pod.getInitContainers().isEmpty());
+        assertEquals(List.of("/hello"), pod.getContainers().getFirst().getCommand());
     }
 }

@@ -2,8 +2,10 @@ package dev.lambkin.api.status;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -31,20 +33,20 @@ public record StartFailure(String reason, String message, String pod) {
         if (pod.getStatus() == null) {
             return Optional.empty();
         }
-        List<ContainerStatus> containers = pod.getStatus().getContainerStatuses();
-        if (containers != null) {
-            for (ContainerStatus c : containers) {
-                var waiting = c.getState() == null ? null : c.getState().getWaiting();
-                if (waiting != null && FAILING_WAIT_REASONS.contains(waiting.getReason())) {
-                    String message = waiting.getMessage() != null ? waiting.getMessage() : waiting.getReason();
-                    var last = c.getLastState() == null ? null : c.getLastState().getTerminated();
-                    if (last != null) {
-                        message = message + "; last exit code " + last.getExitCode()
-                                + (last.getReason() != null ? " (" + last.getReason() + ")" : "")
-                                + (last.getMessage() != null ? ": " + last.getMessage().strip() : "");
-                    }
-                    return Optional.of(new StartFailure(waiting.getReason(), message, name));
+        // an init container (the Runtime API helper's installer) fails the same ways before the function's can
+        List<ContainerStatus> containers = Stream.of(pod.getStatus().getInitContainerStatuses(),
+                pod.getStatus().getContainerStatuses()).filter(Objects::nonNull).flatMap(List::stream).toList();
+        for (ContainerStatus c : containers) {
+            var waiting = c.getState() == null ? null : c.getState().getWaiting();
+            if (waiting != null && FAILING_WAIT_REASONS.contains(waiting.getReason())) {
+                String message = waiting.getMessage() != null ? waiting.getMessage() : waiting.getReason();
+                var last = c.getLastState() == null ? null : c.getLastState().getTerminated();
+                if (last != null) {
+                    message = message + "; last exit code " + last.getExitCode()
+                            + (last.getReason() != null ? " (" + last.getReason() + ")" : "")
+                            + (last.getMessage() != null ? ": " + last.getMessage().strip() : "");
                 }
+                return Optional.of(new StartFailure(waiting.getReason(), message, name));
             }
         }
         List<PodCondition> conditions = pod.getStatus().getConditions();

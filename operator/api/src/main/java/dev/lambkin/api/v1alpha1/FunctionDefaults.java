@@ -56,6 +56,10 @@ public final class FunctionDefaults {
     }
 
     /** Retries after a function error for an asynchronous event (Lambda's default 2). */
+    public static RuntimeApi runtimeApi(FunctionSpec s) {
+        return s.runtimeApi != null ? s.runtimeApi : RuntimeApi.LAMBKIN;
+    }
+
     public static int maxRetries(FunctionSpec s) {
         return s.async != null && s.async.maxRetries != null ? s.async.maxRetries : 2;
     }

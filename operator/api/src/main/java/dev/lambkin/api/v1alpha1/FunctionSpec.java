@@ -18,7 +18,23 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** What a Function runs and how it is invoked and scaled. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.runtimeApi) || self.runtimeApi != 'lambda' || !has(self.concurrency) || !has(self.concurrency.perInstance) || self.concurrency.perInstance == 1",
+        message = "runtimeApi lambda takes one invocation per instance (concurrency.perInstance 1), as a Lambda execution environment")
+@ValidationRule(value = "!has(self.runtimeApi) || self.runtimeApi != 'lambda' || has(self.handler) || has(self.args)",
+        message = "runtimeApi lambda needs handler (or args): Kubernetes drops the image's CMD when Lambkin starts its entrypoint")
+@ValidationRule(value = "!has(self.runtimeApi) || self.runtimeApi != 'lambda' || !has(self.env) || self.env.all(e, !(e.name in "
+        + FunctionSpec.LAMBDA_RESERVED_ENV + "))", message = "runtimeApi lambda sets Lambda's reserved variables itself (AWS_REGION, "
+        + "AWS_LAMBDA_*, LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR, _HANDLER, TZ); env cannot set them")
+@ValidationRule(value = "(has(self.runtimeApi) && self.runtimeApi == 'lambda') || !has(self.handler)", message = "handler is for runtimeApi lambda")
 public class FunctionSpec {
+    /** The entrypoint of AWS's Lambda base images, started when a runtimeApi lambda Function names no command. */
+    public static final String LAMBDA_ENTRYPOINT = "/lambda-entrypoint.sh";
+    /** The variables Lambda sets in its runtimes (reserved there too), as a CEL list. */
+    public static final String LAMBDA_RESERVED_ENV = "['AWS_LAMBDA_RUNTIME_API', 'AWS_LAMBDA_FUNCTION_NAME', "
+            + "'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_REGION', 'AWS_DEFAULT_REGION', "
+            + "'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_LAMBDA_INITIALIZATION_TYPE', "
+            + "'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR', '_HANDLER', 'TZ']";
+
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_TIMEOUT_SECONDS = 3;
     public static final int MAX_TIMEOUT_SECONDS = 900;
@@ -35,6 +51,14 @@ public class FunctionSpec {
     @Size(max = 256)
     @JsonPropertyDescription("Arguments to the entrypoint, replacing the image's CMD.")
     public List<String> args;
+
+    @Default("lambkin")
+    @JsonPropertyDescription("How the image talks to Lambkin. `lambkin` (default): it serves the runtime contract (HTTP POST / on `port`), as Lambkin's SDKs do. `lambda`: an unchanged AWS Lambda container image (any runtime interface client, or a custom runtime's bootstrap); a Lambkin helper in the pod serves AWS Lambda's Runtime API to it on 127.0.0.1:9001 and starts its entrypoint: `command` (default /lambda-entrypoint.sh, the entrypoint of AWS's base images) with `args` (default [`handler`]).")
+    public RuntimeApi runtimeApi;
+
+    @Size(min = 1, max = 128)
+    @JsonPropertyDescription("The handler of a runtimeApi lambda Function (Lambda's _HANDLER, e.g. example.Handler::handleRequest or app.handler); passed to its entrypoint as the argument when `args` is not set.")
+    public String handler;
 
     @Size(max = 256)
     @ValidationRule(value = "self.all(e, !e.name.startsWith('LAMBKIN_'))",

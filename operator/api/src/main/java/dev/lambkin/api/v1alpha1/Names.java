@@ -21,6 +21,11 @@ public final class Names {
         return s != null && s.length() <= 63 && DNS_LABEL_PATTERN.matcher(s).matches();
     }
 
+    /** A Function's ARN in Lambda's form: the namespace stands in the account's place. */
+    public static String functionArn(String region, String namespace, String name) {
+        return "arn:aws:lambda:" + region + ":" + namespace + ":function:" + name;
+    }
+
     private Names() {
     }
 }

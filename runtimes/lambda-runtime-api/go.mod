@@ -1,0 +1,3 @@
+module lambkin.dev/runtimes/lambda-runtime-api
+
+go 1.22
