@@ -2,8 +2,10 @@
 # The gateway's cost, measured against going straight to the pod, in one run on the local cluster:
 #   1. latency added at a light fixed rate (RATE requests/s, default 400): p50 and p99, gateway vs direct
 #   2. throughput at saturation, as a fraction of direct
-#   3. cold start (request at zero replicas → first response) for hello-java and a static binary (netcheck),
-#      p50 over TRIES (default 10), next to the floor: replicas 0→1 until the new pod answers at its own IP
+#   3. cold start (request at zero replicas → first response) for a static binary (netcheck), hello-java (Lambkin's
+#      Java SDK, AOT cache) and unchanged Lambda images on AWS's runtime interface clients (hello-lambda-java,
+#      hello-lambda-python, runtimeApi lambda), p50 over TRIES (default 10), next to the floor: replicas 0→1 until
+#      the new pod answers at its own IP
 #   4. with AUTH_COMPARE=1 (default): the gateway reinstalled with gateway.auth.mode=none and step 1 again, so the
 #      cost of an authorized warm call (token and decision cached) shows beside a call that needs no permission
 # Steps 1-3 run as the chart installs by default: every call carries a ServiceAccount token (TokenReview, SAR).
@@ -32,8 +34,21 @@ apiVersion: lambkin.dev/v1alpha1
 kind: Function
 metadata: {name: cold-java}
 spec: {image: lambkin.local/hello-java:dev, timeoutSeconds: 30, resources: {limits: {memory: 256Mi}}, scaling: {idleSeconds: 3600}}
+---
+apiVersion: lambkin.dev/v1alpha1
+kind: Function
+metadata: {name: cold-lambda-java}
+spec: {image: lambkin.local/hello-lambda-java:dev, runtimeApi: lambda, handler: "example.Hello::handleRequest", timeoutSeconds: 30,
+  resources: {limits: {memory: 256Mi}}, scaling: {idleSeconds: 3600}}
+---
+apiVersion: lambkin.dev/v1alpha1
+kind: Function
+metadata: {name: cold-lambda-python}
+spec: {image: lambkin.local/hello-lambda-python:dev, runtimeApi: lambda, handler: app.handler, timeoutSeconds: 30,
+  resources: {limits: {memory: 256Mi}}, scaling: {idleSeconds: 3600}}
 EOY
-kubectl wait -n "$NS" --for=condition=Ready --timeout=120s function/warm function/cold-static function/cold-java >/dev/null
+kubectl wait -n "$NS" --for=condition=Ready --timeout=120s function/warm function/cold-static function/cold-java \
+  function/cold-lambda-java function/cold-lambda-python >/dev/null
 AUTH="Authorization: Bearer $(bench_caller "$NS")"
 # both paths go straight to a pod IP, so kube-proxy's extra hop to a ClusterIP does not count against the gateway
 POD=$(kubectl -n "$NS" get pods -l lambkin.dev/function=warm -o jsonpath='{.items[0].status.podIP}'):8080
@@ -75,12 +90,14 @@ floor() { # function -> seconds from replicas 0->1 until the pod answers at its 
   echo "$(date +%s.%N) - $t0" | bc -l
 }
 median() { sort -n | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.2f", m}'; }
-fs=- cs=- cj=-
+fs=- cs=- cj=- clj=- clp=-
 if [ "$TRIES" -gt 0 ]; then
   log "3. cold starts, $TRIES tries each"
   fs=$(for i in $(seq "$TRIES"); do floor cold-static; done | median)
   cs=$(for i in $(seq "$TRIES"); do cold cold-static; echo; done | median)
   cj=$(for i in $(seq "$TRIES"); do cold cold-java; echo; done | median)
+  clj=$(for i in $(seq "$TRIES"); do cold cold-lambda-java; echo; done | median)
+  clp=$(for i in $(seq "$TRIES"); do cold cold-lambda-python; echo; done | median)
 fi
 
 a50=- a99=-
@@ -101,5 +118,7 @@ printf 'saturation:   direct %s req/s | gateway %s req/s | gateway keeps %.0f%% 
 [ "$AUTH_COMPARE" = 1 ] && printf 'auth:         at %d req/s, authorized (cached) p50 %s ms p99 %s ms | auth off p50 %s ms p99 %s ms | auth adds p50 %.2f ms p99 %.2f ms\n' \
   "$RATE" "$g50" "$g99" "$a50" "$a99" "$(echo "$g50 - $a50" | bc -l)" "$(echo "$g99 - $a99" | bc -l)"
 [ "$TRIES" -gt 0 ] && printf 'cold start (p50 of %d): floor (replicas 0->1 to pod answering) %s s | static binary via gateway %s s (%+.2f s) | hello-java %s s\n' \
-  "$TRIES" "$fs" "$cs" "$(echo "$cs - $fs" | bc -l)" "$cj"
+  "$TRIES" "$fs" "$cs" "$(echo "$cs - $fs" | bc -l)" "$cj" && printf \
+  'cold start, unchanged Lambda images (p50 of %d): Java runtime interface client %s s (%+.2f s vs hello-java) | Python awslambdaric %s s\n' \
+  "$TRIES" "$clj" "$(echo "$clj - $cj" | bc -l)" "$clp"
 exit 0

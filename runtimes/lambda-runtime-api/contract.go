@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"os"
 	"strconv"
 	"strings"
@@ -81,7 +83,9 @@ func traceID(traceparent string, now time.Time) string {
 		}
 		return "Root=1-" + p[1][:8] + "-" + p[1][8:] + ";Parent=" + p[2] + ";Sampled=" + sampled
 	}
-	return "Root=1-" + strconv.FormatInt(now.Unix(), 16) + "-000000000000000000000000;Sampled=0"
+	random := make([]byte, 12)
+	rand.Read(random)
+	return "Root=1-" + strconv.FormatInt(now.Unix(), 16) + "-" + hex.EncodeToString(random) + ";Sampled=0"
 }
 
 // peakMemoryBytes reads the container's peak memory use from its cgroup, for the REPORT record.

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +24,7 @@ type invocation struct {
 	tail          bool
 	done          chan answer // buffered: the runtime's answer, or the reason there is none
 	watchdog      *time.Timer
+	deliveredTo   *runtimeProcess // the runtime process that fetched it, nil until then (guarded by environment.mu)
 }
 
 // answer is what the gateway gets back for an invocation.
@@ -31,27 +34,71 @@ type answer struct {
 	body          []byte
 }
 
+// runtimeProcess is one start of the runtime: a crash or a timeout ends it and the environment starts another.
+type runtimeProcess struct {
+	pid     int
+	started time.Time
+	exited  chan struct{} // closed when the process has ended
+	reason  string        // why, in Lambda's words; set before exited closes
+}
+
 // environment is one Lambda execution environment: the runtime process and the event it holds.
 type environment struct {
 	s      settings
 	output *runtimeOutput
-	next   chan *invocation // the event the push side hands to the runtime's /next
 
 	mu       sync.Mutex
-	current  *invocation // taken by the push side, not yet answered by the runtime
+	current  *invocation   // taken by the push side, not yet answered by the runtime
+	changed  chan struct{} // closed (and replaced) when current is set: wakes a waiting /next
+	proc     *runtimeProcess
 	draining bool
+	ending   bool // the environment is going away: no event is taken any more
 
-	initialized chan struct{} // closed at the runtime's first /next
-	initOnce    sync.Once
-	exited      chan struct{} // closed when the runtime's process has ended
-	exitReason  string        // set before exited closes
-	fatal       chan string   // why the environment must end now (init error, a timed-out event)
-	inFlight    sync.WaitGroup
+	initialized chan struct{} // closed at the first /next of the current runtime process
+	fatal       chan string   // why the environment must end now (an init error)
+	killer      func(*runtimeProcess)
 }
 
 func newEnvironment(s settings, output *runtimeOutput) *environment {
-	return &environment{s: s, output: output, next: make(chan *invocation), initialized: make(chan struct{}),
-		exited: make(chan struct{}), fatal: make(chan string, 1)}
+	return &environment{s: s, output: output, changed: make(chan struct{}), fatal: make(chan string, 1),
+		initialized: make(chan struct{})}
+}
+
+// started makes proc the environment's runtime process; the returned channel closes at its first /next.
+func (e *environment) started(proc *runtimeProcess) chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.proc = proc
+	e.initialized = make(chan struct{})
+	return e.initialized
+}
+
+// processEnded lets go of the event proc held (its caller, if still there, is answered Runtime.ExitError).
+func (e *environment) processEnded(proc *runtimeProcess) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.current != nil && e.current.deliveredTo == proc {
+		e.current.watchdog.Stop()
+		e.current = nil
+	}
+}
+
+func (e *environment) setEnding() {
+	e.mu.Lock()
+	e.ending = true
+	e.mu.Unlock()
+}
+
+func (e *environment) setDraining() {
+	e.mu.Lock()
+	e.draining = true
+	e.mu.Unlock()
+}
+
+func (e *environment) idle() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.current == nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -71,14 +118,22 @@ func (e *environment) end(reason string) {
 	}
 }
 
-// push serves the gateway: POST / is an invocation (Lambkin's runtime contract).
+// unavailable refuses an event the runtime never got: the gateway takes it elsewhere, it is not a function error.
+func unavailable(w http.ResponseWriter) {
+	writeJSON(w, http.StatusServiceUnavailable, contractError(errorTypeUnavail, "this execution environment takes no event now"))
+}
+
+// push serves the gateway: POST / is an invocation (Lambkin's runtime contract); any GET is a readiness check
+// (the port opens only once the runtime is initialized).
 func (e *environment) push(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		return
+	}
 	if r.URL.Path != "/" || r.Method != http.MethodPost {
 		writeJSON(w, http.StatusNotFound, contractError("NotFound", "the runtime serves POST / only"))
 		return
 	}
-	e.inFlight.Add(1)
-	defer e.inFlight.Done()
 	event, err := io.ReadAll(io.LimitReader(r.Body, maxEventBytes+1))
 	if err != nil {
 		return // the caller went away
@@ -89,40 +144,100 @@ func (e *environment) push(w http.ResponseWriter, r *http.Request) {
 	}
 	inv := e.invocation(r, event)
 	e.mu.Lock()
-	if e.draining || e.current != nil {
+	if e.draining || e.ending || e.current != nil {
 		e.mu.Unlock()
 		// one event at a time, as Lambda's environments: the gateway sends no more, so this is a call that raced a
-		// drain or an environment that is ending; the gateway takes it elsewhere
-		writeJSON(w, http.StatusServiceUnavailable, contractError(errorTypeUnavail, "this execution environment takes no event now"))
+		// drain or an environment that is ending
+		unavailable(w)
 		return
 	}
 	e.current = inv
-	// an event still running well past its deadline ends the environment, as Lambda resets a timed-out sandbox
-	inv.watchdog = time.AfterFunc(time.Until(inv.deadline)+500*time.Millisecond, func() {
-		if e.holds(inv) {
-			e.end(fmt.Sprintf("RequestId: %s Task timed out; ending the execution environment", inv.id))
-		}
-	})
+	close(e.changed)
+	e.changed = make(chan struct{})
+	// an event still running well past its deadline ends the runtime, as Lambda resets a timed-out sandbox
+	inv.watchdog = time.AfterFunc(time.Until(inv.deadline)+500*time.Millisecond, func() { e.timedOut(inv) })
 	e.mu.Unlock()
 	if inv.tail {
 		e.output.startTail()
 	}
-	select {
-	case e.next <- inv:
-	case <-r.Context().Done(): // the caller gave up before the runtime asked for the event
-		e.release(inv)
-		return
-	case <-e.exited:
-		e.answerExit(w, inv)
-		return
+	for {
+		e.mu.Lock()
+		proc := e.proc
+		e.mu.Unlock()
+		select {
+		case a := <-inv.done:
+			e.answer(w, inv, a)
+			return
+		case <-proc.exited:
+			// its answer may have come just before the runtime ended (a drain, a one-shot bootstrap): that one counts
+			select {
+			case a := <-inv.done:
+				e.answer(w, inv, a)
+				return
+			default:
+			}
+			e.mu.Lock()
+			deliveredTo, ending := inv.deliveredTo, e.ending
+			e.mu.Unlock()
+			if deliveredTo == proc {
+				e.release(inv)
+				body, _ := json.Marshal(contractError(errorTypeExit, fmt.Sprintf("RequestId: %s Error: %s", inv.id, proc.reason)))
+				e.answer(w, inv, answer{functionError: true, body: body})
+				return
+			}
+			if ending {
+				e.release(inv)
+				unavailable(w)
+				return
+			}
+			// the runtime that ended never had it: it waits for the runtime that starts next
+			e.waitForNextProcess(proc, r)
+		case <-r.Context().Done():
+			// the gateway gave up (its deadline): the runtime still holds the event until it answers or the watchdog
+			// ends it; an event it never fetched is withdrawn
+			e.mu.Lock()
+			if inv.deliveredTo == nil && e.current == inv {
+				e.current = nil
+				inv.watchdog.Stop()
+			}
+			e.mu.Unlock()
+			return
+		}
 	}
-	select {
-	case a := <-inv.done:
-		e.answer(w, inv, a)
-	case <-e.exited:
-		e.answerExit(w, inv)
-	case <-r.Context().Done():
-		// the gateway gave up (its deadline): the runtime still holds the event until it answers or the watchdog fires
+}
+
+// waitForNextProcess returns once the environment runs another runtime process than proc, or is ending.
+func (e *environment) waitForNextProcess(proc *runtimeProcess, r *http.Request) {
+	for {
+		e.mu.Lock()
+		next, ending := e.proc, e.ending
+		e.mu.Unlock()
+		if next != proc || ending {
+			return
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+func (e *environment) timedOut(inv *invocation) {
+	e.mu.Lock()
+	held := e.current == inv
+	proc := e.proc
+	e.mu.Unlock()
+	if held {
+		fmt.Fprintf(e.output.out, "lambkin-runtime-api: RequestId: %s Task timed out; restarting the runtime\n", inv.id)
+		e.kill(proc)
+	}
+}
+
+// kill ends a runtime process at once (run sets how).
+func (e *environment) kill(proc *runtimeProcess) {
+	if e.killer != nil && proc != nil {
+		e.killer(proc)
 	}
 }
 
@@ -134,7 +249,9 @@ func (e *environment) invocation(r *http.Request, event []byte) *invocation {
 	}
 	id := r.Header.Get(headerRequestID)
 	if id == "" {
-		id = fmt.Sprintf("%x", now.UnixNano())
+		b := make([]byte, 16)
+		rand.Read(b)
+		id = hex.EncodeToString(b)
 	}
 	clientContext := ""
 	if cc := r.Header.Get(headerClientContext); cc != "" {
@@ -144,12 +261,6 @@ func (e *environment) invocation(r *http.Request, event []byte) *invocation {
 	}
 	return &invocation{id: id, event: event, deadline: deadline, traceID: traceID(r.Header.Get(headerTraceparent), now),
 		clientContext: clientContext, tail: r.Header.Get(headerLogType) == logTypeTail, done: make(chan answer, 1)}
-}
-
-func (e *environment) holds(inv *invocation) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.current == inv
 }
 
 func (e *environment) release(inv *invocation) {
@@ -181,18 +292,11 @@ func (e *environment) answer(w http.ResponseWriter, inv *invocation, a answer) {
 	w.Write(a.body)
 }
 
-// answerExit answers an event whose runtime died under it, in Lambda's words.
-func (e *environment) answerExit(w http.ResponseWriter, inv *invocation) {
-	e.release(inv)
-	body, _ := json.Marshal(contractError(errorTypeExit, fmt.Sprintf("RequestId: %s Error: %s", inv.id, e.exitReason)))
-	e.answer(w, inv, answer{functionError: true, body: body})
-}
-
 // complete hands the runtime's answer for event id to the call waiting for it.
 func (e *environment) complete(id string, a answer) bool {
 	e.mu.Lock()
 	inv := e.current
-	if inv == nil || inv.id != id {
+	if inv == nil || inv.id != id || inv.deliveredTo == nil {
 		e.mu.Unlock()
 		return false
 	}
@@ -210,21 +314,29 @@ func (e *environment) runtimeAPI(w http.ResponseWriter, r *http.Request) {
 	case path == "invocation/next" && r.Method == http.MethodGet:
 		e.nextEvent(w, r)
 	case path == "init/error" && r.Method == http.MethodPost:
-		errorType, message := runtimeError(r)
+		e.mu.Lock()
+		initialized := e.initialized
+		e.mu.Unlock()
+		select {
+		case <-initialized:
+			writeJSON(w, http.StatusForbidden, runtimeAPIError("InvalidStateTransition", "init/error after the runtime's first /next"))
+			return
+		default:
+		}
+		errorType, message, _ := runtimeErrorBody(r)
+		e.end(errorType + ": " + message) // before the reply: the runtime exits once it has one
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": "OK"})
-		e.end(errorType + ": " + message)
 	case strings.HasPrefix(path, "invocation/") && r.Method == http.MethodPost:
 		id, what, _ := strings.Cut(strings.TrimPrefix(path, "invocation/"), "/")
 		switch what {
 		case "response":
 			e.response(w, r, id)
 		case "error":
-			errorType, message, body := runtimeErrorBody(r)
+			_, _, body := runtimeErrorBody(r)
 			if !e.complete(id, answer{functionError: true, body: body}) {
 				writeJSON(w, http.StatusBadRequest, invalidRequestID(id))
 				return
 			}
-			fmt.Fprintf(e.output.out, "lambkin-runtime-api: RequestId: %s %s: %s\n", id, errorType, message)
 			writeJSON(w, http.StatusAccepted, map[string]string{"status": "OK"})
 		default:
 			writeJSON(w, http.StatusNotFound, runtimeAPIError("InvalidPath", "no such Runtime API path: "+r.URL.Path))
@@ -242,22 +354,46 @@ func invalidRequestID(id string) map[string]string {
 	return runtimeAPIError("InvalidRequestID", "Invalid request ID: "+id)
 }
 
+// nextEvent hands the runtime the event it is to work on; a /next while that event is still unanswered gets the
+// same event again, as AWS's runtime interface emulator does.
 func (e *environment) nextEvent(w http.ResponseWriter, r *http.Request) {
-	e.initOnce.Do(func() { close(e.initialized) })
-	select {
-	case inv := <-e.next:
-		h := w.Header()
-		h.Set(rtHeaderRequestID, inv.id)
-		h.Set(rtHeaderDeadlineMs, strconv.FormatInt(inv.deadline.UnixMilli(), 10))
-		h.Set(rtHeaderFunctionArn, e.s.functionArn)
-		h.Set(rtHeaderTraceID, inv.traceID)
-		if inv.clientContext != "" {
-			h.Set(rtHeaderClientContext, inv.clientContext)
+	e.markInitialized()
+	for {
+		e.mu.Lock()
+		inv, changed := e.current, e.changed
+		if inv != nil {
+			inv.deliveredTo = e.proc
 		}
-		h.Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		w.Write(inv.event)
-	case <-r.Context().Done():
+		e.mu.Unlock()
+		if inv != nil {
+			h := w.Header()
+			h.Set(rtHeaderRequestID, inv.id)
+			h.Set(rtHeaderDeadlineMs, strconv.FormatInt(inv.deadline.UnixMilli(), 10))
+			h.Set(rtHeaderFunctionArn, e.s.functionArn)
+			h.Set(rtHeaderTraceID, inv.traceID)
+			if inv.clientContext != "" {
+				h.Set(rtHeaderClientContext, inv.clientContext)
+			}
+			h.Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			w.Write(inv.event)
+			return
+		}
+		select {
+		case <-changed:
+		case <-r.Context().Done():
+			return
+		}
+	}
+}
+
+func (e *environment) markInitialized() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	select {
+	case <-e.initialized:
+	default:
+		close(e.initialized)
 	}
 }
 
@@ -284,14 +420,8 @@ func (e *environment) response(w http.ResponseWriter, r *http.Request, id string
 	writeJSON(w, http.StatusAccepted, map[string]string{"status": "OK"})
 }
 
-// runtimeError reads a runtime's error report: Lambda's {"errorMessage","errorType","stackTrace"}, the type also
-// (or only) in Lambda-Runtime-Function-Error-Type.
-func runtimeError(r *http.Request) (string, string) {
-	errorType, message, _ := runtimeErrorBody(r)
-	return errorType, message
-}
-
-// runtimeErrorBody also returns the report as the function error's body, with errorType always set.
+// runtimeErrorBody reads a runtime's error report (Lambda's {"errorMessage","errorType","stackTrace"}, the type
+// also or only in Lambda-Runtime-Function-Error-Type) and returns it as the function error's body, errorType set.
 func runtimeErrorBody(r *http.Request) (string, string, []byte) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, maxResponseBytes))
 	report := map[string]any{}

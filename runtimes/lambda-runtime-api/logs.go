@@ -81,22 +81,28 @@ func (o *runtimeOutput) copy() {
 		// An endTail asked: clear the deadline, take the waiters that asked before now, then read what the pipe
 		// holds. What they wait for was written before they asked, so it is read before they are answered; a
 		// waiter that comes later sets the deadline again and is answered on the next turn.
-		o.r.SetReadDeadline(time.Time{})
-		o.mu.Lock()
-		waiters := o.waiters
-		o.waiters = nil
-		o.mu.Unlock()
-		for pending(o.r) > 0 {
-			n, err := o.r.Read(buf)
-			if n > 0 {
-				o.write(buf[:n])
+		for again := true; again; {
+			again = false
+			o.r.SetReadDeadline(time.Time{})
+			o.mu.Lock()
+			waiters := o.waiters
+			o.waiters = nil
+			o.mu.Unlock()
+			for pending(o.r) > 0 {
+				n, err := o.r.Read(buf)
+				if n > 0 {
+					o.write(buf[:n])
+				}
+				if errors.Is(err, os.ErrDeadlineExceeded) {
+					again = true // a later waiter woke this read: its turn comes next
+					o.r.SetReadDeadline(time.Time{})
+				} else if err != nil {
+					break
+				}
 			}
-			if err != nil {
-				break
+			for _, w := range waiters {
+				close(w)
 			}
-		}
-		for _, w := range waiters {
-			close(w)
 		}
 	}
 }

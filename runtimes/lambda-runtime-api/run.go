@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -12,8 +13,15 @@ import (
 	"time"
 )
 
+// restartPause keeps a runtime that dies at once from being restarted in a tight loop.
+const restartPause = time.Second
+
 // run starts the runtime and serves both sides until the environment ends; the result is the process's exit code.
+// A runtime that exits (or is ended after a timed-out event) once it was initialized is started again in place,
+// as Lambda resets a sandbox; one that fails to initialize ends the container (a start failure).
 func run(command []string, s settings) int {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT) // before anything starts: a SIGTERM always drains
 	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "lambkin-runtime-api: "+format+"\n", args...) }
 	api, err := net.Listen("tcp", s.runtimeAPIAddr)
 	if err != nil {
@@ -24,110 +32,118 @@ func run(command []string, s settings) int {
 		return startFailure(s, logf, "cannot make the runtime's output pipe: "+err.Error())
 	}
 	output := newRuntimeOutput(r, os.Stdout)
-	go output.copy()
+	copied := make(chan struct{})
+	go func() { output.copy(); close(copied) }()
 	env := newEnvironment(s, output)
+	env.killer = func(p *runtimeProcess) { syscall.Kill(-p.pid, syscall.SIGKILL) }
 	go http.Serve(api, http.HandlerFunc(env.runtimeAPI))
 
-	cmd := exec.Command(command[0], command[1:]...)
-	cmd.Stdout, cmd.Stderr = w, w
-	// its own process group: an entrypoint script's children are stopped with it
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return startFailure(s, logf, "cannot start the runtime "+fmt.Sprint(command)+": "+err.Error())
-	}
-	w.Close() // the child holds the write end now
-	go func() {
-		err := cmd.Wait()
-		reason := "Runtime exited without providing a reason"
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			reason = "Runtime exited with error: " + exit.ProcessState.String() // "exit status 1", "signal: killed"
-		} else if err == nil {
-			reason = "Runtime exited with error: exit status 0"
+	var push *http.Server
+	var proc *runtimeProcess
+	finish := func(code int) int {
+		env.setEnding()
+		if proc != nil {
+			stop(proc)
 		}
-		env.exitReason = reason
-		close(env.exited)
-	}()
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
-
-	// init: until the runtime asks for its first event
-	select {
-	case <-env.initialized:
-	case <-env.exited:
-		return startFailure(s, logf, env.exitReason)
-	case reason := <-env.fatal:
-		stop(cmd, env)
-		return startFailure(s, logf, reason)
-	case <-signals:
-		stop(cmd, env)
-		return 0
+		if push != nil {
+			// answers in progress are written (and waiting calls refused) before the process ends
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			push.Shutdown(ctx)
+			cancel()
+		}
+		w.Close()
+		select { // the runtime's last words reach the container's log
+		case <-copied:
+		case <-time.After(time.Second):
+		}
+		return code
 	}
-	push, err := net.Listen("tcp", s.pushAddr)
-	if err != nil {
-		stop(cmd, env)
-		return startFailure(s, logf, "cannot serve invocations on "+s.pushAddr+": "+err.Error())
-	}
-	go http.Serve(push, http.HandlerFunc(env.push))
-
-	select {
-	case <-env.exited:
-		logf("%s", env.exitReason)
-		waitForAnswers(env, 2*time.Second) // the event it held is answered with Runtime.ExitError first
-		return 1
-	case reason := <-env.fatal:
-		logf("%s", reason)
-		stop(cmd, env)
-		return 124 // as timeout(1), and the Java SDK after a timed-out invocation
-	case <-signals:
-		env.mu.Lock()
-		env.draining = true
-		env.mu.Unlock()
-		logf("draining: SIGTERM")
-		drain(env)
-		stop(cmd, env)
-		waitForAnswers(env, 2*time.Second)
-		return 0
+	for {
+		proc, err = start(command, w)
+		if err != nil {
+			return finish(startFailure(s, logf, "cannot start the runtime "+fmt.Sprint(command)+": "+err.Error()))
+		}
+		initialized := env.started(proc)
+		select {
+		case <-initialized:
+		case <-proc.exited:
+			select { // an /init/error's reason over the exit status it leads to
+			case reason := <-env.fatal:
+				return finish(startFailure(s, logf, reason))
+			default:
+			}
+			return finish(startFailure(s, logf, proc.reason))
+		case reason := <-env.fatal:
+			return finish(startFailure(s, logf, reason))
+		case <-signals:
+			return finish(0)
+		}
+		if push == nil {
+			l, err := net.Listen("tcp", s.pushAddr)
+			if err != nil {
+				return finish(startFailure(s, logf, "cannot serve invocations on "+s.pushAddr+": "+err.Error()))
+			}
+			push = &http.Server{Handler: http.HandlerFunc(env.push)}
+			go push.Serve(l)
+		}
+		select {
+		case <-proc.exited:
+			env.processEnded(proc)
+			logf("%s; starting the runtime again", proc.reason)
+			if time.Since(proc.started) < restartPause {
+				time.Sleep(restartPause)
+			}
+		case <-signals:
+			env.setDraining()
+			logf("draining: SIGTERM")
+			drain(env, proc)
+			return finish(0)
+		}
 	}
 }
 
+// start runs the runtime in its own process group (an entrypoint script's children end with it), its output into w.
+func start(command []string, w *os.File) (*runtimeProcess, error) {
+	cmd := exec.Command(command[0], command[1:]...)
+	cmd.Stdout, cmd.Stderr = w, w
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	proc := &runtimeProcess{pid: cmd.Process.Pid, started: time.Now(), exited: make(chan struct{})}
+	go func() {
+		err := cmd.Wait()
+		proc.reason = "Runtime exited with error: exit status 0"
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			proc.reason = "Runtime exited with error: " + exit.ProcessState.String() // "exit status 1", "signal: killed"
+		} else if err != nil {
+			proc.reason = "Runtime exited without providing a reason: " + err.Error()
+		}
+		close(proc.exited)
+	}()
+	return proc, nil
+}
+
 // drain waits for the event in hand to be answered; the kubelet's grace period bounds it (timeout + 2 s).
-func drain(env *environment) {
+func drain(env *environment, proc *runtimeProcess) {
 	for !env.idle() {
 		select {
-		case <-env.exited:
-			return
-		case <-env.fatal:
+		case <-proc.exited:
 			return
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
 
-func (e *environment) idle() bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.current == nil
-}
-
-func waitForAnswers(env *environment, max time.Duration) {
-	done := make(chan struct{})
-	go func() { env.inFlight.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(max):
-	}
-}
-
 // stop ends the runtime: SIGTERM to its process group, SIGKILL a second later.
-func stop(cmd *exec.Cmd, env *environment) {
-	pgid := -cmd.Process.Pid
-	syscall.Kill(pgid, syscall.SIGTERM)
+func stop(proc *runtimeProcess) {
+	syscall.Kill(-proc.pid, syscall.SIGTERM)
 	select {
-	case <-env.exited:
+	case <-proc.exited:
 	case <-time.After(time.Second):
-		syscall.Kill(pgid, syscall.SIGKILL)
-		<-env.exited
+		syscall.Kill(-proc.pid, syscall.SIGKILL)
+		<-proc.exited
 	}
 }
 
