@@ -7,6 +7,7 @@
 #   lambkin.local/lambkin-runtime-api:dev (runtimes/lambda-runtime-api, the helper that runs Lambda images; FROM scratch)
 #   lambkin.local/hello-lambda-java:dev   (examples/hello-lambda-java, on AWS's Java runtime interface client)
 #   lambkin.local/hello-lambda-python:dev (examples/hello-lambda-python, on AWS's Python runtime interface client)
+#   lambkin.local/hello-lambda-go:dev     (examples/hello-lambda-go, a custom runtime's bootstrap on aws-lambda-go; FROM scratch)
 #   lambkin.local/nats:<version>           (nats-server with JetStream, built from its Go module, FROM scratch)
 # Usage: hack/images/build-images.sh [--load] [--no-build]   (--load also loads them into the local cluster;
 # --no-build uses the existing target/ instead of running Maven)
@@ -40,6 +41,15 @@ docker import --change 'ENTRYPOINT ["/lambkin-runtime-api"]' --change 'USER 6553
   "lambkin.local/lambkin-runtime-api:$TAG" >/dev/null
 rm -rf "$ctx"
 
+# a custom runtime as provided.al2023 runs one: /var/runtime/bootstrap, here on AWS's Go library, FROM scratch
+ctx=$(mktemp -d)
+mkdir -p "$ctx/var/runtime"
+(cd examples/hello-lambda-go && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$ctx/var/runtime/bootstrap" .)
+tar -C "$ctx" -cf "$ctx/rootfs.tar" var
+docker import --change 'ENTRYPOINT ["/var/runtime/bootstrap"]' --change 'USER 65532' "$ctx/rootfs.tar" \
+  "lambkin.local/hello-lambda-go:$TAG" >/dev/null
+rm -rf "$ctx"
+
 # AWS's Python runtime interface client, from PyPI on the host (pip inside docker build does not trust the TLS
 # chain here), on Debian's python3 (3.11, the wheel's CPython)
 AWSLAMBDARIC_VERSION=4.2.2
@@ -64,7 +74,7 @@ fi
 log "built Lambkin's images ($TAG) and $NATS_IMAGE"
 if [ -n "$load" ]; then
   for image in lambkin-operator:$TAG lambkin-gateway:$TAG hello-java:$TAG sdk-probe:$TAG lambkin-runtime-api:$TAG \
-      hello-lambda-java:$TAG hello-lambda-python:$TAG nats:${NATS_VERSION#v}; do
+      hello-lambda-java:$TAG hello-lambda-python:$TAG hello-lambda-go:$TAG nats:${NATS_VERSION#v}; do
     docker image inspect "lambkin.local/$image" >/dev/null 2>&1 && hack/local-cluster.sh load-image "lambkin.local/$image"
   done
 fi

@@ -158,12 +158,18 @@ class GatewayReplicasIT {
 
     /** The ids of the events a netcheck function's pods answered. */
     List<String> seen(TestCluster cluster, String function) throws Exception {
+        return seen(cluster, function, new java.util.HashSet<>());
+    }
+
+    /** The same, adding the names of the pods asked to podsAsked. */
+    List<String> seen(TestCluster cluster, String function, java.util.Set<String> podsAsked) throws Exception {
         List<String> ids = new ArrayList<>();
         for (Pod p : cluster.client().pods().inNamespace(cluster.namespace()).withLabel("lambkin.dev/function", function)
                 .list().getItems()) {
             if (p.getStatus().getPodIP() == null || p.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
+            podsAsked.add(p.getMetadata().getName());
             var r = http.send(HttpRequest.newBuilder(URI.create("http://" + p.getStatus().getPodIP() + ":8080/seen"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             new io.vertx.core.json.JsonArray(r.body()).forEach(o -> ids.add(((JsonObject) o).getString("id")));
@@ -194,6 +200,22 @@ class GatewayReplicasIT {
         TestCluster.await(READY).until(() -> http.send(call.apply("RequestResponse"), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         List<String> before = gateways(cluster).stream().map(p -> p.getMetadata().getName()).toList();
 
+        // what the function's pods answered, gathered all along: a pod replaced meanwhile takes its own list with it
+        java.util.Set<String> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<String> steadyPods = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread watcher = Thread.ofVirtual().start(() -> {
+            while (watching.get()) {
+                try {
+                    delivered.addAll(seen(cluster, "steady", steadyPods));
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception podGoneMeanwhile) {
+                    // the next round asks the pods that are there then
+                }
+            }
+        });
         java.util.concurrent.atomic.AtomicBoolean rolling = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger reconnects = new java.util.concurrent.atomic.AtomicInteger();
@@ -244,16 +266,20 @@ class GatewayReplicasIT {
         long waited = System.nanoTime();
         try {
             TestCluster.await(Duration.ofMinutes(3)).until(() -> {
-                missing.removeAll(seen(cluster, "steady"));
+                missing.removeAll(delivered);
                 return missing.isEmpty();
             });
         } catch (org.awaitility.core.ConditionTimeoutException notAll) {
             // reported below, with the figures
+        } finally {
+            watching.set(false);
+            watcher.join();
         }
+        missing.removeAll(seen(cluster, "steady", steadyPods));
         System.out.printf("helm upgrade rolling two gateways: %d sync calls succeeded, %d failed %s; %d events accepted, %d not "
                 + "delivered (the last delivered %d s after the rollout); %d calls met a connection closed under them and "
-                + "succeeded on a new one%n", ok.get(), failures.size(), failures, accepted.size(), missing.size(),
-                Duration.ofNanos(System.nanoTime() - waited).toSeconds(), reconnects.get());
+                + "succeeded on a new one; the function's pods: %s%n", ok.get(), failures.size(), failures, accepted.size(),
+                missing.size(), Duration.ofNanos(System.nanoTime() - waited).toSeconds(), reconnects.get(), steadyPods);
         assertEquals(List.of(), failures, "no call failed while the gateways rolled");
         assertEquals(java.util.Set.of(), missing, "every accepted event was delivered");
         assertTrue(ok.get() > 50 && accepted.size() > 10, "calls flowed the whole time: " + ok.get() + " / " + accepted.size());

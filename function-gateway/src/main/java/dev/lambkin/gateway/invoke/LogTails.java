@@ -33,7 +33,9 @@ final class LogTails {
         } catch (IllegalArgumentException notBase64) {
             logged = new byte[0];
         }
-        byte[] line = (report + "\n").getBytes(StandardCharsets.UTF_8);
+        // on a line of its own even after output without a newline (Lambda's Java LambdaLogger.log adds none)
+        boolean open = logged.length > 0 && logged[logged.length - 1] != '\n';
+        byte[] line = ((open ? "\n" : "") + report + "\n").getBytes(StandardCharsets.UTF_8);
         byte[] all = Arrays.copyOf(logged, logged.length + line.length);
         System.arraycopy(line, 0, all, logged.length, line.length);
         int from = Math.max(0, all.length - Contract.LOG_TAIL_BYTES);

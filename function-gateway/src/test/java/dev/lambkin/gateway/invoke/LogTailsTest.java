@@ -31,6 +31,14 @@ class LogTailsTest {
     }
 
     @Test
+    void theReportLineStartsALineAfterOutputWithoutANewline() {
+        MultiMap logged = MultiMap.caseInsensitiveMultiMap().add(Contract.LOG_RESULT,
+                Base64.getEncoder().encodeToString("greeting Ada".getBytes(StandardCharsets.UTF_8)));
+        Outcome o = LogTails.withReport(new Outcome.Answered("p", logged, Buffer.buffer("{}")), "REPORT RequestId: r4");
+        assertEquals("greeting Ada\nREPORT RequestId: r4\n", tail(o));
+    }
+
+    @Test
     void theTailKeepsTheLast4KbAndCutsNoCharacterInHalf() {
         String chatty = "é".repeat(3000); // two bytes each: 6,000 bytes
         MultiMap logged = MultiMap.caseInsensitiveMultiMap().add(Contract.LOG_RESULT,

@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.lambda.model.LambdaException;
 import software.amazon.awssdk.services.lambda.model.LogType;
 
 /**
- * Container images written for AWS Lambda, on AWS's own runtime interface clients (Java, Python), run unchanged
+ * Container images written for AWS Lambda, on AWS's own runtime interface clients (Java, Python) and a custom
+ * runtime's bootstrap (AWS's Go library), run unchanged
  * with {@code runtimeApi: lambda} and are called with the AWS SDK: from zero, with Lambda's context, errors and
  * crashes as Lambda reports them. Same profile as AwsApiIT (access keys on), so one gateway serves both.
  */
@@ -138,6 +139,23 @@ class LambdaImagesIT extends GatewayInThisJvm {
         assertEquals(200, traced.statusCode(), traced.body());
         assertTrue(new JsonObject(traced.body()).getString("traceId").startsWith("Root=1-4bf92f35-77b34da6a3ce929d0e0e4736;"),
                 traced.body());
+    }
+
+    @Test
+    void aCustomRuntimeBootstrapOnAwsLambdaGoRunsUnchanged(TestCluster cluster) throws Exception {
+        // FROM scratch, no /lambda-entrypoint.sh: command names the bootstrap, as provided.al2023 would run it
+        Gateway.function(cluster, "lambda-go", "image: lambkin.local/hello-lambda-go:dev\nruntimeApi: lambda\n"
+                + "command: [/var/runtime/bootstrap]\nhandler: bootstrap\ntimeoutSeconds: 4\nresources: {limits: {memory: 64Mi}}\n"
+                + "scaling: {idleSeconds: 600}");
+        try (LambdaClient lambda = caller(cluster, "go-caller")) {
+            assertLambdaContext(cluster, "lambda-go", 64, 4, firstCall(lambda, "lambda-go", "{\"name\": \"Ada\"}"));
+            InvokeResponse failed = lambda.invoke(b -> b.functionName("lambda-go").payload(SdkBytes.fromUtf8String(
+                    "{\"fail\": \"out of stock\"}")));
+            assertEquals("Unhandled", failed.functionError());
+            JsonObject error = new JsonObject(AwsApiIT.text(failed.payload()));
+            assertEquals("errorString", error.getString("errorType"), error.encode());
+            assertEquals("out of stock", error.getString("errorMessage"));
+        }
     }
 
     @Test
