@@ -220,6 +220,26 @@ class ChartInstallIT {
         assertTrue(!wrong.startsWith("0\n") && wrong.contains("InvalidSignatureException"), wrong);
     }
 
+    @Test
+    @Order(7)
+    void theAwsCliInvokesAnUnchangedLambdaImageFromItsExampleYaml(TestCluster cluster) throws Exception {
+        String ns = cluster.namespace();
+        var applied = cluster.kubectl("apply", "-n", ns, "-f",
+                TestCluster.projectRoot().resolve("examples/hello-lambda-python/function.yaml").toString());
+        assertEquals(0, applied.exitCode(), applied.output());
+        String endpoint = "http://" + cluster.client().services().inNamespace(ns).withName("lambkin-gateway").get().getSpec()
+                .getClusterIP() + ":8080";
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("lambkin-aws-cli", ".json");
+        // the chart's operator puts its Runtime API helper in the pod; the key is the one the previous test made
+        String printed = TestCluster.await(READY).until(() -> aws(endpoint, "AKIAE2ECALLER0000001", "e2e-secret-key-not-for-production-use-00",
+                "lambda", "invoke", "--function-name", "hello-lambda-python", "--payload", "{\"name\": \"Ada\"}", out.toString()),
+                p -> p.startsWith("0\n"));
+        assertTrue(printed.contains("\"StatusCode\": 200") && !printed.contains("FunctionError"), printed);
+        io.vertx.core.json.JsonObject answer = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(out));
+        assertEquals("Hello, Ada!", answer.getString("greeting"), answer.encode());
+        assertEquals("arn:aws:lambda:us-east-1:" + ns + ":function:hello-lambda-python", answer.getString("invokedFunctionArn"));
+    }
+
     /** The AWS CLI as a user runs it (LAMBKIN_AWS, installed by hack/test.sh): its exit code, a newline, its output. */
     static String aws(String endpoint, String keyId, String secret, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(System.getenv().getOrDefault("LAMBKIN_AWS", "aws"), "--endpoint-url",
