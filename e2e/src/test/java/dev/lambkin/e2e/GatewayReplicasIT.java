@@ -40,7 +40,7 @@ class GatewayReplicasIT {
         String ns = cluster.namespace();
         helm.run("install", "lambkin", TestCluster.projectRoot().resolve("helm/lambkin").toString(), "-n", ns,
                 "--set", "operator.watchNamespaces={" + ns + "}", "--set", "gateway.replicas=2",
-                // an event redelivered by each gateway restart backs off by its delivery count: capped lower here
+                // events that met system errors while the replicas changed back off: capped lower here, the wait stays short
                 "--set", "gateway.async.systemRetryMax=15s",
                 "--set", "nats.storage.mode=emptyDir", "--wait", "--timeout", "180s");
     }

@@ -108,7 +108,7 @@ public interface GatewayConfig {
         @WithDefault("60s,120s")
         java.util.List<Duration> retryDelays();
 
-        /** First wait after a throttle or system error; doubled on each redelivery up to systemRetryMax. */
+        /** First wait after a throttle or system error; doubled with each one in a row, up to systemRetryMax. */
         @WithDefault("1s")
         Duration systemRetryInitial();
 

@@ -46,6 +46,7 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class AsyncWorkers {
     private static final Logger LOG = Logger.getLogger(AsyncWorkers.class);
+    static final int SYSTEM_FAILURES_KEPT = 100_000;
     private final NatsClient nats;
     private final EventQueue queue;
     private final FunctionCatalog catalog;
@@ -58,6 +59,8 @@ public class AsyncWorkers {
     private final Vertx vertx;
     private final Draining draining;
     private final Map<FunctionKey, MessageConsumer> consumers = new ConcurrentHashMap<>();
+    /** Throttles and system errors in a row per event, for the backoff; bounded like the events a replica holds. */
+    private final SystemFailures systemFailures = new SystemFailures(SYSTEM_FAILURES_KEPT);
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private Context context;
     private long timer = -1;
@@ -201,6 +204,7 @@ public class AsyncWorkers {
                         }
                         AsyncOutcomes.Failed failure = AsyncOutcomes.failed(done.result());
                         if (failure == null) {
+                            systemFailures.forget(m.metaData().streamSequence());
                             m.ack();
                         } else {
                             failed(m, event, fn, failure);
@@ -215,7 +219,9 @@ public class AsyncWorkers {
         Instant now = Instant.now();
         boolean attempted = failure == RetryPolicy.Failure.FUNCTION_ERROR;
         int attemptsMade = event.attempts() + (attempted ? 1 : 0);
-        RetryPolicy.Decision d = policy.after(failure, attemptsMade, m.metaData().deliveredCount(),
+        long seq = m.metaData().streamSequence();
+        int inARow = attempted ? 0 : systemFailures.record(seq);
+        RetryPolicy.Decision d = policy.after(failure, attemptsMade, inARow,
                 FunctionDefaults.maxRetries(fn.getSpec()), event.acceptedAt(), FunctionDefaults.maxEventAgeSeconds(fn.getSpec()), now);
         AsyncEvent after = attempted ? event.retried(now, errorType, errorMessage, null) : event.withError(errorType, errorMessage);
         switch (d) {
@@ -223,8 +229,9 @@ public class AsyncWorkers {
                 metrics.retried(event.function(), "FunctionError");
                 // the attempt count lives in the message: publish the next try, then let go of this one
                 AsyncEvent next = event.retried(now, errorType, errorMessage, now.plus(r.delay()));
-                queue.publish(next).whenComplete((seq, err) -> {
+                queue.publish(next).whenComplete((published, err) -> {
                     if (err == null) {
+                        systemFailures.forget(seq);
                         m.ack();
                     } else {
                         LOG.warnf("cannot queue the retry of %s: %s; it is delivered again instead", event.requestId(), err.getMessage());
@@ -243,6 +250,7 @@ public class AsyncWorkers {
     private void giveUp(Message m, AsyncEvent event, Function fn, String condition) {
         deadLetters.send(event, fn, condition, Instant.now()).whenComplete((v, err) -> {
             if (err == null) {
+                systemFailures.forget(m.metaData().streamSequence());
                 m.ack();
                 return;
             }

@@ -43,9 +43,9 @@ public final class RetryPolicy {
 
     /**
      * @param attemptsMade attempts that reached the function, this one included
-     * @param deliveries   how often this copy of the event was handed to a worker (backoff for system errors)
+     * @param inARow       throttles and system errors of this event in a row, this one included (the backoff's doublings)
      */
-    public Decision after(Failure failure, int attemptsMade, long deliveries, int maxRetries, Instant acceptedAt,
+    public Decision after(Failure failure, int attemptsMade, long inARow, int maxRetries, Instant acceptedAt,
             int maxEventAgeSeconds, Instant now) {
         Instant expires = acceptedAt.plusSeconds(maxEventAgeSeconds);
         if (failure == Failure.FUNCTION_ERROR) {
@@ -58,7 +58,7 @@ public final class RetryPolicy {
         if (!now.isBefore(expires)) {
             return new DeadLetter("EventAgeExceeded");
         }
-        int doublings = (int) Math.min(30, Math.max(0, deliveries - 1));
+        int doublings = (int) Math.min(30, Math.max(0, inARow - 1));
         Duration backoff = systemInitial.multipliedBy(1L << doublings);
         Duration delay = backoff.compareTo(systemMax) > 0 ? systemMax : backoff;
         Duration left = Duration.between(now, expires);
