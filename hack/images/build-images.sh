@@ -30,7 +30,9 @@ for app in operator function-gateway; do
 done
 docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-java:$TAG" examples/hello-java >/dev/null
 docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/sdk-probe:$TAG" test-functions/sdk-probe >/dev/null
-docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-lambda-java:$TAG" examples/hello-lambda-java >/dev/null
+# (with --no-build on a tree built before this example existed, there is nothing to build it from)
+[ -f examples/hello-lambda-java/target/hello.jar ] &&
+  docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-lambda-java:$TAG" examples/hello-lambda-java >/dev/null
 
 # the Runtime API helper: one static binary in an image of its own, which an init container copies into the pod
 need_go
@@ -57,7 +59,10 @@ ric=$LAMBKIN_CACHE/pypi/awslambdaric-$AWSLAMBDARIC_VERSION
 if [ ! -d "$ric" ]; then
   need_awscli # its virtualenv's pip
   log "installing awslambdaric $AWSLAMBDARIC_VERSION (PyPI)"
-  "$(dirname "$AWSCLI")/pip" install -q --target "$ric.tmp" "awslambdaric==$AWSLAMBDARIC_VERSION" && mv "$ric.tmp" "$ric"
+  rm -rf "$ric.tmp" # an interrupted install would be cached as a whole one
+  # the image's CPython (Debian 12: 3.11), not the host's, picks the compiled wheels
+  "$(dirname "$AWSCLI")/pip" install -q --only-binary=:all: --implementation cp --python-version 3.11 --abi cp311 \
+    --platform "manylinux2014_$(uname -m)" --target "$ric.tmp" "awslambdaric==$AWSLAMBDARIC_VERSION" && mv "$ric.tmp" "$ric"
 fi
 rm -rf examples/hello-lambda-python/runtime && cp -r "$ric" examples/hello-lambda-python/runtime
 docker build -q --network host --build-arg BASE=lambkin.local/debian:bookworm-minbase \

@@ -229,9 +229,15 @@ class ChartInstallIT {
         assertEquals(0, applied.exitCode(), applied.output());
         String endpoint = "http://" + cluster.client().services().inNamespace(ns).withName("lambkin-gateway").get().getSpec()
                 .getClusterIP() + ":8080";
+        Callers.bearer(cluster, "e2e-lambda-caller", "lambkin-invoker"); // the ServiceAccount and its RoleBinding
+        cluster.client().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                .withName("e2e-lambda-caller-key").addToLabels("lambkin.dev/access-key", "true")
+                .addToAnnotations("lambkin.dev/service-account", "e2e-lambda-caller").endMetadata()
+                .addToStringData("accessKeyId", "AKIAE2ELAMBDA0000001").addToStringData("secretAccessKey", "e2e-secret-key-not-for-production-use-01")
+                .build()).create();
         java.nio.file.Path out = java.nio.file.Files.createTempFile("lambkin-aws-cli", ".json");
-        // the chart's operator puts its Runtime API helper in the pod; the key is the one the previous test made
-        String printed = TestCluster.await(READY).until(() -> aws(endpoint, "AKIAE2ECALLER0000001", "e2e-secret-key-not-for-production-use-00",
+        // the chart's operator puts its Runtime API helper in the pod
+        String printed = TestCluster.await(READY).until(() -> aws(endpoint, "AKIAE2ELAMBDA0000001", "e2e-secret-key-not-for-production-use-01",
                 "lambda", "invoke", "--function-name", "hello-lambda-python", "--payload", "{\"name\": \"Ada\"}", out.toString()),
                 p -> p.startsWith("0\n"));
         assertTrue(printed.contains("\"StatusCode\": 200") && !printed.contains("FunctionError"), printed);

@@ -161,17 +161,25 @@ class GatewayReplicasIT {
         return seen(cluster, function, new java.util.HashSet<>());
     }
 
-    /** The same, adding the names of the pods asked to podsAsked. */
+    /** The same, adding the names of the pods asked to podsAsked; a pod on its way out is asked too (it may still answer). */
     List<String> seen(TestCluster cluster, String function, java.util.Set<String> podsAsked) throws Exception {
         List<String> ids = new ArrayList<>();
         for (Pod p : cluster.client().pods().inNamespace(cluster.namespace()).withLabel("lambkin.dev/function", function)
                 .list().getItems()) {
-            if (p.getStatus().getPodIP() == null || p.getMetadata().getDeletionTimestamp() != null) {
+            if (p.getStatus().getPodIP() == null) {
                 continue;
             }
+            HttpResponse<String> r;
+            try {
+                r = http.send(HttpRequest.newBuilder(URI.create("http://" + p.getStatus().getPodIP() + ":8080/seen"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException gone) {
+                if (p.getMetadata().getDeletionTimestamp() != null) {
+                    continue; // it stopped between the listing and the question
+                }
+                throw gone;
+            }
             podsAsked.add(p.getMetadata().getName());
-            var r = http.send(HttpRequest.newBuilder(URI.create("http://" + p.getStatus().getPodIP() + ":8080/seen"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             new io.vertx.core.json.JsonArray(r.body()).forEach(o -> ids.add(((JsonObject) o).getString("id")));
         }
         return ids;

@@ -120,6 +120,8 @@ public class AsyncWorkers {
      * through their own messages.
      */
     private synchronized void restartConsumers() {
+        // a server that lost its stream numbers events from 1 again: old counts would be another event's
+        systemFailures.clear();
         consumers.values().forEach(MessageConsumer::stop);
         consumers.clear();
         sync();
@@ -279,6 +281,7 @@ public class AsyncWorkers {
                     + "does not exist and the event is older than maxEventAgeSeconds", event.requestId(), event.function(),
                     condition, event.attempts(), event.lastErrorType(), event.lastErrorMessage(), event.function().namespace(), queue);
             metrics.dropped(event.function(), "DeadLetterQueueNotFound");
+            systemFailures.forget(m.metaData().streamSequence());
             m.ack();
             return;
         }

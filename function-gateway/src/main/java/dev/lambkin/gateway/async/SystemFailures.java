@@ -32,6 +32,11 @@ final class SystemFailures {
         counts.remove(streamSequence);
     }
 
+    /** Every count: the stream may be a new one, whose sequences mean other events. */
+    synchronized void clear() {
+        counts.clear();
+    }
+
     synchronized int size() {
         return counts.size();
     }

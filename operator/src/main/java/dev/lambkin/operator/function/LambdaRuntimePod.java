@@ -35,7 +35,7 @@ public final class LambdaRuntimePod {
     static final String RUNTIME_API = "127.0.0.1:9001";
     static final String HELPER_DIR = "/lambkin";
     static final String HELPER = HELPER_DIR + "/lambkin-runtime-api";
-    /** Lambda's default memory size, for AWS_LAMBDA_FUNCTION_MEMORY_SIZE when the Function sets no memory. */
+    /** Lambda's default memory size, for AWS_LAMBDA_FUNCTION_MEMORY_SIZE when the Function sets no memory limit or request. */
     static final long DEFAULT_MEMORY_MB = 128;
     /** The helper's binary is ~6 MB; the emptyDir is bounded like everything else in the pod. */
     static final String HELPER_VOLUME_SIZE = "32Mi";
@@ -71,7 +71,7 @@ public final class LambdaRuntimePod {
         List<String> entrypoint = spec.command != null && !spec.command.isEmpty() ? spec.command
                 : List.of(FunctionSpec.LAMBDA_ENTRYPOINT);
         List<String> command = Stream.concat(Stream.of(HELPER, "run", "--"), entrypoint.stream()).toList();
-        List<String> args = spec.args != null ? spec.args : List.of(spec.handler);
+        List<String> args = spec.args != null && !spec.args.isEmpty() ? spec.args : List.of(spec.handler);
         return new ContainerBuilder(function)
                 .withCommand(command)
                 .withArgs(args)

@@ -192,4 +192,24 @@ class FunctionObjectsTest {
         assertTrue(pod.getInitContainers() == null || pod.getInitContainers().isEmpty());
         assertEquals(List.of("/hello"), pod.getContainers().getFirst().getCommand());
     }
+
+    @Test
+    void everyVariableLambdaSetsIsOneTheCrdRefusesInEnvSoNoneIsEverTwice() {
+        List<String> names = DeploymentDependent.desiredDeployment(Fixtures.function("""
+                image: x
+                runtimeApi: lambda
+                handler: app.handler
+                env: [{name: GREETING, value: hi}]
+                """), HELPER).getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                .map(EnvVar::getName).toList();
+        assertEquals(names.size(), names.stream().distinct().count(), "no name twice (server-side apply refuses it): " + names);
+        java.util.Set<String> refused = new java.util.HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("'([A-Z_]+)'").matcher(dev.lambkin.api.v1alpha1.FunctionSpec.LAMBDA_RESERVED_ENV);
+        while (m.find()) {
+            refused.add(m.group(1));
+        }
+        List<String> settable = names.stream().filter(n -> !n.startsWith("LAMBKIN_") && !n.equals("GREETING")).toList();
+        assertTrue(refused.containsAll(settable), "a user could set one of these too: " + settable.stream()
+                .filter(n -> !refused.contains(n)).toList());
+    }
 }

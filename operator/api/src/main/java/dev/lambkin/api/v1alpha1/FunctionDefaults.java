@@ -55,11 +55,11 @@ public final class FunctionDefaults {
         return q == null ? Optional.empty() : Optional.of(q.getNumericalAmount().longValue() / (1024 * 1024));
     }
 
-    /** Retries after a function error for an asynchronous event (Lambda's default 2). */
     public static RuntimeApi runtimeApi(FunctionSpec s) {
         return s.runtimeApi != null ? s.runtimeApi : RuntimeApi.LAMBKIN;
     }
 
+    /** Retries after a function error for an asynchronous event (Lambda's default 2). */
     public static int maxRetries(FunctionSpec s) {
         return s.async != null && s.async.maxRetries != null ? s.async.maxRetries : 2;
     }

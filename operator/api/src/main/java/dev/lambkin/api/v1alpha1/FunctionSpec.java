@@ -19,13 +19,19 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 /** What a Function runs and how it is invoked and scaled. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.runtimeApi) || self.runtimeApi != 'lambda' || !has(self.concurrency) || !has(self.concurrency.perInstance) || self.concurrency.perInstance == 1",
-        message = "runtimeApi lambda takes one invocation per instance (concurrency.perInstance 1), as a Lambda execution environment")
-@ValidationRule(value = "!has(self.runtimeApi) || self.runtimeApi != 'lambda' || has(self.handler) || has(self.args)",
-        message = "runtimeApi lambda needs handler (or args): Kubernetes drops the image's CMD when Lambkin starts its entrypoint")
+        message = "runtimeApi lambda takes one invocation per instance (concurrency.perInstance 1), as a Lambda execution environment",
+        fieldPath = ".concurrency.perInstance")
+@ValidationRule(value = "!has(self.runtimeApi) || self.runtimeApi != 'lambda' || has(self.handler) || (has(self.args) && size(self.args) > 0)",
+        message = "runtimeApi lambda needs handler (or args): Kubernetes drops the image's CMD when Lambkin starts its entrypoint",
+        fieldPath = ".handler")
+@ValidationRule(value = "!has(self.runtimeApi) || self.runtimeApi != 'lambda' || !has(self.port) || self.port != 9001",
+        message = "runtimeApi lambda serves Lambda's Runtime API on 127.0.0.1:9001 in the pod: port cannot be 9001", fieldPath = ".port")
 @ValidationRule(value = "!has(self.runtimeApi) || self.runtimeApi != 'lambda' || !has(self.env) || self.env.all(e, !(e.name in "
         + FunctionSpec.LAMBDA_RESERVED_ENV + "))", message = "runtimeApi lambda sets Lambda's reserved variables itself (AWS_REGION, "
-        + "AWS_LAMBDA_*, LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR, _HANDLER, TZ); env cannot set them")
-@ValidationRule(value = "(has(self.runtimeApi) && self.runtimeApi == 'lambda') || !has(self.handler)", message = "handler is for runtimeApi lambda")
+        + "AWS_DEFAULT_REGION, the AWS_LAMBDA_ names Lambda sets, LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR, _HANDLER, TZ); env cannot set them",
+        fieldPath = ".env")
+@ValidationRule(value = "(has(self.runtimeApi) && self.runtimeApi == 'lambda') || !has(self.handler)", message = "handler is for runtimeApi lambda",
+        fieldPath = ".handler")
 public class FunctionSpec {
     /** The entrypoint of AWS's Lambda base images, started when a runtimeApi lambda Function names no command. */
     public static final String LAMBDA_ENTRYPOINT = "/lambda-entrypoint.sh";
@@ -41,7 +47,7 @@ public class FunctionSpec {
 
     @Required
     @Size(min = 1, max = 1024)
-    @JsonPropertyDescription("Container image that serves the runtime contract: HTTP POST / with the event as body on `port`. Images built locally are used with imagePullPolicy IfNotPresent.")
+    @JsonPropertyDescription("Container image that serves the runtime contract (HTTP POST / with the event as body on `port`), or with runtimeApi lambda an unchanged AWS Lambda image. Images built locally are used with imagePullPolicy IfNotPresent.")
     public String image;
 
     @Size(max = 64)
@@ -69,7 +75,7 @@ public class FunctionSpec {
     @Default("8080")
     @Min(1)
     @Max(65535)
-    @JsonPropertyDescription("Port the container serves the runtime contract on. Default 8080.")
+    @JsonPropertyDescription("Port the container serves the runtime contract on (with runtimeApi lambda, Lambkin's helper serves it there). Default 8080.")
     public Integer port;
 
     @JsonPropertyDescription("Compute resources of one instance. The memory limit (else request) is the function's memory size, as Lambda's MemorySize: it is reported in every REPORT record.")
