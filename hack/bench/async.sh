@@ -28,7 +28,7 @@ kubectl wait -n "$NS" --for=condition=Ready --timeout=120s function/saturated fu
 kubectl wait -n "$NS" --for=condition=Available --timeout=120s deployment/saturated deployment/steady >/dev/null
 AUTH="Authorization: Bearer $(bench_caller "$NS")"
 event() { hey -z "$DURATION" -m POST -T application/json -H "$AUTH" -H 'Lambkin-Invocation-Type: Event' -d '{}' "$@"; }
-metric() { curl -s "http://$GW/q/metrics" | grep "^$1" | grep "function=\"$2\"" || true; }
+metric() { curl -s "http://${GW%:*}:9000/q/metrics" | grep "^$1" | grep "function=\"$2\"" || true; }
 quantile() { # histogram buckets on stdin, q -> milliseconds (upper bound of the bucket that holds it)
   awk -v q="$1" 'match($0, /le="[^"]+"/) { le = substr($0, RSTART + 4, RLENGTH - 5); n = $NF
       if (le == "+Inf") { total = n } else { les[++k] = le; ns[k] = n } }

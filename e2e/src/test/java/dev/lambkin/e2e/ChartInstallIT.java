@@ -118,6 +118,16 @@ class ChartInstallIT {
                 () -> http.send(invoke, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200);
         String instance = first.headers().firstValue("Lambkin-Executed-Instance").orElseThrow();
         assertTrue(first.body().startsWith("netcheck " + instance), first.body());
+        // the invocation's figures are scraped from the pods' management port; the Service callers use has none
+        Pod serving = cluster.client().pods().inNamespace(ns).withLabel("app.kubernetes.io/name", "lambkin-gateway")
+                .list().getItems().getFirst();
+        assertEquals("9000", serving.getMetadata().getAnnotations().get("prometheus.io/port"));
+        String scraped = http.send(HttpRequest.newBuilder(URI.create("http://" + serving.getStatus().getPodIP() + ":9000/q/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(scraped.contains("lambkin_invocations_total{function=\"greeter\""), scraped);
+        HttpResponse<String> hidden = http.send(HttpRequest.newBuilder(URI.create(gateway.replace("/functions/" + ns + "/greeter",
+                "/q/metrics"))).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, hidden.statusCode(), hidden.body());
 
         Pod before = cluster.client().pods().inNamespace(ns).withLabel("app.kubernetes.io/name", "lambkin-gateway")
                 .list().getItems().getFirst();

@@ -49,11 +49,13 @@ class AsyncFaultIT {
     static void start() throws IOException {
         nats = NatsServer.startPrivate();
         operator = OperatorProcess.start(nats.url());
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
+        int port, managementPort;
+        try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0)) {
             port = s.getLocalPort();
+            managementPort = m.getLocalPort();
         }
-        gateway = new JavaApp("gateway", "function-gateway", List.of("-Dquarkus.http.port=" + port), Map.of(
+        gateway = new JavaApp("gateway", "function-gateway", List.of("-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + managementPort), Map.of(
                 "KUBECONFIG", Clusters.get().kubeconfig().toString(),
                 "LAMBKIN_NATS_URL", nats.url(),
                 // a killed gateway's events come back after 5 s rather than Lambda-like minutes
@@ -62,7 +64,7 @@ class AsyncFaultIT {
                 "LAMBKIN_GATEWAY_ASYNC_SYSTEM_RETRY_MAX", "2s",
                 // this class is about faults; AuthIT judges permissions
                 "LAMBKIN_GATEWAY_AUTH_MODE", "none")).start();
-        client = new Gateway(port);
+        client = new Gateway(port, managementPort);
     }
 
     @AfterAll
@@ -234,7 +236,7 @@ class AsyncFaultIT {
         TestCluster.await(Duration.ofSeconds(10)).until(() -> client.seen(cluster, "drained").size() >= 2); // warm-up + this
         Thread stopping = Thread.ofVirtual().start(gateway::stop);
         // readiness goes down at once, so the Service sends no more traffic ...
-        TestCluster.await(Duration.ofSeconds(5)).until(() -> client.send("GET", "/q/health/ready", null).statusCode() == 503);
+        TestCluster.await(Duration.ofSeconds(5)).until(() -> client.manage("/q/health/ready").statusCode() == 503);
         // ... but a call that still arrives (kube-proxy lagging, a kept-alive connection) is served, not refused,
         // and its answer closes the connection so the client's next call goes to another replica
         // (HTTP/1.1, as curl and most clients speak it; an HTTP/2 connection gets a GOAWAY instead of the header)

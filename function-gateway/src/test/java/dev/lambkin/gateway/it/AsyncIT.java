@@ -81,7 +81,7 @@ class AsyncIT extends GatewayInThisJvm {
         cluster.patchSpec(Function.class, "paused", "{\"concurrency\":{\"reserved\":null}}");
         TestCluster.await(Gateway.START).until(() -> gateway.seen(cluster, "paused").stream()
                 .anyMatch(s -> id.equals(((JsonObject) s).getString("id")) && "1".equals(((JsonObject) s).getString("attempt"))));
-        TestCluster.await(Duration.ofSeconds(20)).until(() -> gateway.send("GET", "/q/metrics", null).body()
+        TestCluster.await(Duration.ofSeconds(20)).until(() -> gateway.manage("/q/metrics").body()
                 .contains("lambkin_async_accepted_total{function=\"paused\",namespace=\"" + cluster.namespace() + "\"} 1.0"));
     }
 
@@ -168,7 +168,7 @@ class AsyncIT extends GatewayInThisJvm {
         String id = accepted.headers().firstValue("Lambkin-Request-Id").orElseThrow();
         String missing = "lambkin_async_dead_letter_queue_missing_total{function=\"orphan\",namespace=\"" + cluster.namespace()
                 + "\",queue=\"later\"}";
-        TestCluster.await(Gateway.START).until(() -> gateway.send("GET", "/q/metrics", null).body().contains(missing));
+        TestCluster.await(Gateway.START).until(() -> gateway.manage("/q/metrics").body().contains(missing));
         // the queue appears: the kept event lands in it
         queue(cluster, "later");
         JsonObject page = TestCluster.await(Gateway.START).until(() -> dlq(cluster, "later", ""),

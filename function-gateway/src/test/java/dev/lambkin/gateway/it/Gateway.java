@@ -17,9 +17,18 @@ final class Gateway {
     static final Duration START = Duration.ofSeconds(90);
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final String base;
+    /** Metrics and health: the management port, which callers of functions never see. */
+    final String management;
 
-    Gateway(int port) {
+    Gateway(int port, int managementPort) {
         this.base = "http://localhost:" + port;
+        this.management = "http://localhost:" + managementPort;
+    }
+
+    /** GET on the management port (/q/metrics, /q/health/ready). */
+    HttpResponse<String> manage(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(management + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static void function(TestCluster cluster, String name, String spec) {

@@ -47,7 +47,16 @@ class GatewayIT extends GatewayInThisJvm {
         assertEquals("Handled", handled.headers().firstValue("Lambkin-Function-Error").orElseThrow());
         assertEquals("MissingName", new JsonObject(handled.body()).getString("errorType"));
 
-        String metrics = gateway.send("GET", "/q/metrics", null).body();
+        String metrics = gateway.manage("/q/metrics").body();
+        // every function's name and figures: not on the port every caller reaches
+        var onPublicPort = gateway.send("GET", "/q/metrics", null);
+        assertEquals(404, onPublicPort.statusCode(), onPublicPort.body());
+        assertTrue(onPublicPort.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), onPublicPort.body());
+        // health stays on the callers' port too, for charts that probe it there (the management port's answer)
+        var legacyReady = gateway.send("GET", "/q/health/ready", null);
+        assertEquals(200, legacyReady.statusCode(), legacyReady.body());
+        assertEquals("UP", new JsonObject(legacyReady.body()).getString("status"), legacyReady.body());
+        assertEquals("UP", new JsonObject(gateway.manage("/q/health/ready").body()).getString("status"));
         String labels = "function=\"hello\",namespace=\"" + cluster.namespace() + "\"";
         assertTrue(metrics.contains("lambkin_invocations_total{" + labels + ",outcome=\"success\"} 2.0"), metrics);
         assertTrue(metrics.contains("lambkin_invocations_total{" + labels + ",outcome=\"error\"} 1.0"), metrics);
