@@ -15,6 +15,7 @@ import dev.lambkin.api.v1alpha1.DeadLetterQueueStatus;
 import dev.lambkin.operator.nats.NatsConfig;
 import dev.lambkin.operator.references.ReferencedFunctions;
 import dev.lambkin.operator.status.Conditions;
+import dev.lambkin.operator.status.ReconcileFailure;
 import dev.lambkin.operator.status.StatusPatch;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -22,7 +23,9 @@ import io.nats.client.JetStreamApiException;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 
 /**
@@ -31,6 +34,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
  * stream; StreamReady says what is wrong with the stream (NATS unreachable, refused configuration).
  */
 @ControllerConfiguration(name = DeadLetterQueueReconciler.NAME)
+@GradualRetry(maxAttempts = -1, maxInterval = 60_000)
 public class DeadLetterQueueReconciler implements Reconciler<DeadLetterQueue> {
     public static final String NAME = "deadletterqueue";
     public static final String STREAM_READY = "StreamReady";
@@ -95,6 +99,20 @@ public class DeadLetterQueueReconciler implements Reconciler<DeadLetterQueue> {
         UpdateControl<DeadLetterQueue> control = StatusPatch.same(queue.getStatus(), next) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(StatusPatch.of(queue, new DeadLetterQueue(), next));
         return control.rescheduleAfter("True".equals(stream.getStatus()) ? nats.statusInterval() : Duration.ofSeconds(5));
+    }
+
+    /** The reconcile threw: Ready false with why; the counts stay as last read. */
+    @Override
+    public ErrorStatusUpdateControl<DeadLetterQueue> updateErrorStatus(DeadLetterQueue queue, Context<DeadLetterQueue> context,
+            Exception e) {
+        DeadLetterQueueStatus previous = queue.getStatus() != null ? queue.getStatus() : new DeadLetterQueueStatus();
+        DeadLetterQueueStatus next = new DeadLetterQueueStatus();
+        next.observedGeneration = queue.getMetadata().getGeneration();
+        next.messages = previous.messages;
+        next.oldestMessageAge = previous.oldestMessageAge;
+        next.conditions = ReconcileFailure.conditions(previous.conditions, next.observedGeneration, e, clock.instant());
+        return StatusPatch.same(queue.getStatus(), next) ? ErrorStatusUpdateControl.noStatusUpdate()
+                : ErrorStatusUpdateControl.patchStatus(StatusPatch.of(queue, new DeadLetterQueue(), next));
     }
 
     private static Optional<String> sinkFunction(DeadLetterQueue q) {

@@ -17,6 +17,7 @@ import dev.lambkin.operator.config.OperatorConfig;
 import dev.lambkin.operator.names.FunctionNames;
 import dev.lambkin.operator.status.Conditions;
 import dev.lambkin.operator.status.EventRecorder;
+import dev.lambkin.operator.status.ReconcileFailure;
 import dev.lambkin.operator.status.StatusPatch;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -32,12 +34,15 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 
 /**
  * Function → Deployment, Service and NetworkPolicy (one dependent each), and a status that says whether the
  * function can be invoked and, if not, why. Pods are watched too, so a start failure shows within seconds.
  */
 @ControllerConfiguration(name = FunctionReconciler.NAME)
+// a refused dependent is tried again for as long as it fails, at most a minute apart (JOSDK's default gives up after 5)
+@GradualRetry(maxAttempts = -1, maxInterval = 60_000)
 @Workflow(dependents = {
         @Dependent(name = "deployment", type = DeploymentDependent.class),
         @Dependent(name = "service", type = ServiceDependent.class),
@@ -102,6 +107,26 @@ public class FunctionReconciler implements Reconciler<Function> {
         // its value as read here can never overwrite a newer count
         next.coldStarts = null;
         return UpdateControl.patchStatus(StatusPatch.of(fn, new Function(), next));
+    }
+
+    /** A dependent failed or the API did not answer: Ready false with why, until a retry gets through. */
+    @Override
+    public ErrorStatusUpdateControl<Function> updateErrorStatus(Function fn, Context<Function> context, Exception e) {
+        LOG.warnf("reconcile of %s/%s failed: %s", fn.getMetadata().getNamespace(), fn.getMetadata().getName(), e.getMessage());
+        FunctionStatus previous = fn.getStatus() != null ? fn.getStatus() : new FunctionStatus();
+        FunctionStatus next = new FunctionStatus();
+        next.observedGeneration = fn.getMetadata().getGeneration();
+        next.replicas = previous.replicas;
+        next.readyReplicas = previous.readyReplicas;
+        next.url = previous.url;
+        next.lastScaleTime = previous.lastScaleTime;
+        next.conditions = ReconcileFailure.conditions(previous.conditions, next.observedGeneration, e, clock.instant());
+        next.coldStarts = previous.coldStarts;
+        if (StatusPatch.same(previous, next)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        next.coldStarts = null; // the gateway's field, as in reconcile
+        return ErrorStatusUpdateControl.patchStatus(StatusPatch.of(fn, new Function(), next));
     }
 
     /** One event per change: creation, a new generation applied, Ready turning true or false with a new reason. */

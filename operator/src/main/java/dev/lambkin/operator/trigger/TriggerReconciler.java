@@ -10,13 +10,16 @@ import dev.lambkin.api.v1alpha1.TriggerStatus;
 import dev.lambkin.operator.references.ReferencedFunctions;
 import dev.lambkin.operator.status.Conditions;
 import dev.lambkin.operator.status.EventRecorder;
+import dev.lambkin.operator.status.ReconcileFailure;
 import dev.lambkin.operator.status.StatusPatch;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 
 /**
@@ -25,6 +28,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
  * or goes, and when the status changes (the gateway writes its part there, so status changes count).
  */
 @ControllerConfiguration(name = TriggerReconciler.NAME, generationAwareEventProcessing = false)
+@GradualRetry(maxAttempts = -1, maxInterval = 60_000)
 public class TriggerReconciler implements Reconciler<Trigger> {
     public static final String NAME = "trigger";
     private final EventRecorder events;
@@ -56,5 +60,17 @@ public class TriggerReconciler implements Reconciler<Trigger> {
         // only the operator's fields are compared and applied: the gateway owns source, lastFired and nextFire
         return StatusPatch.same(TriggerStatusCalculator.operatorPart(previous), next) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(StatusPatch.of(trigger, new Trigger(), next));
+    }
+
+    /** The reconcile threw: Ready false with why (only the operator's part of the status, as in reconcile). */
+    @Override
+    public ErrorStatusUpdateControl<Trigger> updateErrorStatus(Trigger trigger, Context<Trigger> context, Exception e) {
+        TriggerStatus previous = TriggerStatusCalculator.operatorPart(trigger.getStatus());
+        TriggerStatus next = new TriggerStatus();
+        next.observedGeneration = trigger.getMetadata().getGeneration();
+        next.conditions = ReconcileFailure.conditions(previous == null ? null : previous.conditions, next.observedGeneration, e,
+                clock.instant());
+        return StatusPatch.same(previous, next) ? ErrorStatusUpdateControl.noStatusUpdate()
+                : ErrorStatusUpdateControl.patchStatus(StatusPatch.of(trigger, new Trigger(), next));
     }
 }

@@ -162,6 +162,31 @@ class FunctionReconcilerIT {
         assertTrue(reasons.getOrDefault("Updated", 0L) <= 3, "at most one per generation: " + reasons);
     }
 
+    @Test
+    void aDependentTheApiServerRefusesShowsReadyFalseWithWhyAndRecoversOnRetry(TestCluster cluster) {
+        String ns = cluster.namespace();
+        // a quota that allows no Deployment: the API server refuses the operator's, as a real namespace's quota would
+        var quota = cluster.client().resourceQuotas().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+                .withNewMetadata().withName("no-deployments").endMetadata().withNewSpec()
+                .addToHard("count/deployments.apps", new io.fabric8.kubernetes.api.model.Quantity("0")).endSpec().build()).create();
+        try {
+            TestCluster.await(READY).until(() -> {
+                // the quota takes effect once its controller has counted the namespace
+                var q = cluster.client().resourceQuotas().inNamespace(ns).withName("no-deployments").get();
+                return q.getStatus() != null && q.getStatus().getHard() != null && !q.getStatus().getHard().isEmpty();
+            });
+            function(cluster, "quota-bound", "image: %s\nargs: [serve]".formatted(IMAGE));
+            TestCluster.await(READY).until(() -> ready(cluster, "quota-bound"), c -> c != null && "False".equals(c.getStatus())
+                    && "ReconcileFailed".equals(c.getReason()) && c.getMessage().contains("exceeded quota: no-deployments"));
+            assertEquals(get(cluster, "quota-bound").getMetadata().getGeneration(), ready(cluster, "quota-bound").getObservedGeneration());
+        } finally {
+            cluster.client().resource(quota).delete();
+        }
+        // nothing about the Function changed: the operator's retry gets it through once the quota is gone
+        TestCluster.await(READY).until(() -> "True".equals(ready(cluster, "quota-bound").getStatus()));
+        assertNotNull(deployment(cluster, "quota-bound"));
+    }
+
     private static String env(Deployment d, String name) {
         return d == null ? null : d.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
                 .filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst().orElse(null);

@@ -1,0 +1,48 @@
+package dev.lambkin.operator.status;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * A reconcile that threw (a dependent the API server refused, an unreachable API): the status says so at once,
+ * Ready false with the reason and the API server's own words, instead of a Ready that no longer holds. The other
+ * conditions stay as last observed. Plain Java.
+ */
+public final class ReconcileFailure {
+    public static final String REASON = "ReconcileFailed";
+    /** Enough for the API server's message; a status is no place for a stack trace. */
+    static final int MESSAGE_CHARS = 1024;
+
+    private ReconcileFailure() {
+    }
+
+    /** The conditions after a failed reconcile of the given generation. */
+    public static List<Condition> conditions(List<Condition> previous, Long generation, Exception e, Instant now) {
+        List<Condition> next = new ArrayList<>();
+        next.add(Conditions.of(Conditions.READY, false, REASON, message(e), generation));
+        if (previous != null) {
+            previous.stream().filter(c -> !Conditions.READY.equals(c.getType())).forEach(next::add);
+        }
+        return Conditions.withTransitionTimes(previous, next, now);
+    }
+
+    /** The API server's message when it refused something (it names the object and why), else the root cause's. */
+    static String message(Throwable e) {
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+                message = k.getStatus().getMessage();
+                break;
+            }
+            if (t.getMessage() != null) {
+                message = t.getMessage();
+            }
+        }
+        message = "reconcile failed (retried): " + (message != null ? message : e.getClass().getSimpleName());
+        return message.length() <= MESSAGE_CHARS ? message : message.substring(0, MESSAGE_CHARS - 1) + "…";
+    }
+}
