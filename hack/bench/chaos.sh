@@ -13,7 +13,7 @@ shopt -s inherit_errexit
 . "$(dirname "$0")/../lib/common.sh"
 RATE=${RATE:-200} DURATION=${DURATION:-20} KILL_AFTER=${KILL_AFTER:-6} FUNCTIONS=${FUNCTIONS:-30}
 cd "$LAMBKIN_ROOT"
-need_pkgs hey curl
+need_pkgs hey bc curl
 . hack/bench/lib.sh
 KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
 export PATH=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin:$PATH
@@ -25,6 +25,7 @@ hack/images/build-test-images.sh --load >/dev/null
 kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=180s >/dev/null
 
 NS=lambkin-bench-chaos
+trap 'kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1 || true' EXIT
 kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl apply -n "$NS" -f - >/dev/null <<EOY
 apiVersion: lambkin.dev/v1alpha1
@@ -36,16 +37,22 @@ kubectl wait -n "$NS" --for=condition=Ready --timeout=120s function/warm >/dev/n
 AUTH="Authorization: Bearer $(bench_caller "$NS")"
 SVC=http://$(kubectl -n lambkin-system get service lambkin-gateway -o jsonpath='{.spec.clusterIP}'):8080/functions/$NS/warm
 
-# SIGKILL every process of a pod's containers (its cgroup), as the OOM killer would
+# SIGKILL every process of a pod's containers (their cgroups; not the sandbox's pause process, so the pod and its IP
+# stay and the kubelet restarts the container), as the OOM killer would
 kill_pod() { # namespace pod
-  local uid pids
+  local uid ids id pids=
   uid=$(kubectl -n "$1" get pod "$2" -o jsonpath='{.metadata.uid}')
-  # the systemd cgroup driver writes the pod's uid with underscores, cgroupfs with dashes
-  pids=$( (find /sys/fs/cgroup -path "*pod${uid//-/_}*" -name cgroup.procs; find /sys/fs/cgroup -path "*pod${uid}*" \
-    -name cgroup.procs) 2>/dev/null | sort -u | xargs -r cat | sort -u || true)
-  [ -n "$pids" ] || die "no processes found for pod $1/$2"
+  [[ $uid =~ ^[0-9a-f-]{36}$ ]] || die "no uid for pod $1/$2"
+  ids=$(kubectl -n "$1" get pod "$2" -o jsonpath='{range .status.containerStatuses[*]}{.containerID}{"\n"}{end}')
+  for id in $ids; do
+    id=${id#*://}
+    # the local cluster's kubelet uses the cgroupfs driver: kubepods[/<qos>]/pod<uid>/<container id>, under the pids
+    # controller on cgroup v1, at the root on v2
+    pids+=" $(cat /sys/fs/cgroup/{pids/,}kubepods/{,*/}pod"$uid"/"$id"/cgroup.procs 2>/dev/null || true)"
+  done
+  [ -n "${pids// /}" ] || die "no processes found for pod $1/$2"
   # shellcheck disable=SC2086
-  kill -9 $pids
+  kill -9 $pids 2>/dev/null || true # one may have ended meanwhile
 }
 # hey's summary -> "ok total": status codes (200 counts as success) and transport errors (refused, reset, timeout)
 tally() {
@@ -73,12 +80,14 @@ load 5 >/dev/null
 log "1. one of two gateways SIGKILLed under $RATE sync calls/s"
 victim=$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-gateway -o jsonpath='{.items[0].metadata.name}')
 read -r g_ok g_n <<<"$(under_load lambkin-system "$victim")"
+[[ ${g_n:-0} -gt 0 ]] || die "no calls were counted while the gateway was killed"
 kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=180s >/dev/null
 kubectl -n lambkin-system wait pod -l app.kubernetes.io/name=lambkin-gateway --for=condition=Ready --timeout=180s >/dev/null || true
 
 log "2. NATS SIGKILLed under $RATE sync calls/s"
 nats=$(kubectl -n lambkin-system get pods -l app.kubernetes.io/name=lambkin-nats -o jsonpath='{.items[0].metadata.name}')
 read -r n_ok n_n <<<"$(under_load lambkin-system "$nats")"
+[[ ${n_n:-0} -gt 0 ]] || die "no calls were counted while NATS was killed"
 kubectl -n lambkin-system wait pod -l app.kubernetes.io/name=lambkin-nats --for=condition=Ready --timeout=180s >/dev/null || true
 
 log "3. the operator SIGKILLed while $FUNCTIONS Functions are created"
@@ -106,8 +115,6 @@ for kind in deployments services networkpolicies replicasets; do
     | grep '^chaos-' | sort | uniq -d | wc -l)
   dups=$(( dups + extra ))
 done
-kubectl delete namespace "$NS" --wait=false >/dev/null
-
 printf '\n== killed processes (local cluster, 2 gateway replicas, %d sync calls/s for %d s, SIGKILL after %d s) ==\n' \
   "$RATE" "$DURATION" "$KILL_AFTER"
 printf 'gateway SIGKILLed: %d of %d calls succeeded (%s%%)\n' "$g_ok" "$g_n" "$(share "$g_ok" "$g_n")"

@@ -120,8 +120,6 @@ public class AsyncWorkers {
      * through their own messages.
      */
     private synchronized void restartConsumers() {
-        // a server that lost its stream numbers events from 1 again: old counts would be another event's
-        systemFailures.clear();
         consumers.values().forEach(MessageConsumer::stop);
         consumers.clear();
         sync();
@@ -206,7 +204,7 @@ public class AsyncWorkers {
                         }
                         AsyncOutcomes.Failed failure = AsyncOutcomes.failed(done.result());
                         if (failure == null) {
-                            systemFailures.forget(m.metaData().streamSequence());
+                            systemFailures.forget(event.requestId());
                             m.ack();
                         } else {
                             failed(m, event, fn, failure);
@@ -221,8 +219,7 @@ public class AsyncWorkers {
         Instant now = Instant.now();
         boolean attempted = failure == RetryPolicy.Failure.FUNCTION_ERROR;
         int attemptsMade = event.attempts() + (attempted ? 1 : 0);
-        long seq = m.metaData().streamSequence();
-        int inARow = attempted ? 0 : systemFailures.record(seq);
+        int inARow = attempted ? 0 : systemFailures.record(event.requestId());
         RetryPolicy.Decision d = policy.after(failure, attemptsMade, inARow,
                 FunctionDefaults.maxRetries(fn.getSpec()), event.acceptedAt(), FunctionDefaults.maxEventAgeSeconds(fn.getSpec()), now);
         AsyncEvent after = attempted ? event.retried(now, errorType, errorMessage, null) : event.withError(errorType, errorMessage);
@@ -233,7 +230,7 @@ public class AsyncWorkers {
                 AsyncEvent next = event.retried(now, errorType, errorMessage, now.plus(r.delay()));
                 queue.publish(next).whenComplete((published, err) -> {
                     if (err == null) {
-                        systemFailures.forget(seq);
+                        systemFailures.forget(event.requestId());
                         m.ack();
                     } else {
                         LOG.warnf("cannot queue the retry of %s: %s; it is delivered again instead", event.requestId(), err.getMessage());
@@ -252,7 +249,7 @@ public class AsyncWorkers {
     private void giveUp(Message m, AsyncEvent event, Function fn, String condition) {
         deadLetters.send(event, fn, condition, Instant.now()).whenComplete((v, err) -> {
             if (err == null) {
-                systemFailures.forget(m.metaData().streamSequence());
+                systemFailures.forget(event.requestId());
                 m.ack();
                 return;
             }
@@ -281,7 +278,7 @@ public class AsyncWorkers {
                     + "does not exist and the event is older than maxEventAgeSeconds", event.requestId(), event.function(),
                     condition, event.attempts(), event.lastErrorType(), event.lastErrorMessage(), event.function().namespace(), queue);
             metrics.dropped(event.function(), "DeadLetterQueueNotFound");
-            systemFailures.forget(m.metaData().streamSequence());
+            systemFailures.forget(event.requestId());
             m.ack();
             return;
         }

@@ -112,19 +112,24 @@ public class FunctionReconciler implements Reconciler<Function> {
     /** A dependent failed or the API did not answer: Ready false with why, until a retry gets through. */
     @Override
     public ErrorStatusUpdateControl<Function> updateErrorStatus(Function fn, Context<Function> context, Exception e) {
-        LOG.warnf("reconcile of %s/%s failed: %s", fn.getMetadata().getNamespace(), fn.getMetadata().getName(), e.getMessage());
         FunctionStatus previous = fn.getStatus() != null ? fn.getStatus() : new FunctionStatus();
         FunctionStatus next = new FunctionStatus();
-        next.observedGeneration = fn.getMetadata().getGeneration();
+        // the generation was not applied: observedGeneration stays (the Ready condition names the one that failed)
+        next.observedGeneration = previous.observedGeneration;
         next.replicas = previous.replicas;
         next.readyReplicas = previous.readyReplicas;
         next.url = previous.url;
         next.lastScaleTime = previous.lastScaleTime;
-        next.conditions = ReconcileFailure.conditions(previous.conditions, next.observedGeneration, e, clock.instant());
+        next.conditions = ReconcileFailure.conditions(previous.conditions, fn.getMetadata().getGeneration(), e, clock.instant());
         next.coldStarts = previous.coldStarts;
         if (StatusPatch.same(previous, next)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
+        Condition failed = next.conditions.getFirst();
+        LOG.warnf("reconcile of %s/%s failed: %s", fn.getMetadata().getNamespace(), fn.getMetadata().getName(), failed.getMessage());
+        events.forget(fn, "ready True");
+        events.warning(fn, "ready False " + ReconcileFailure.REASON + " " + fn.getMetadata().getGeneration(),
+                ReconcileFailure.REASON, "Reconcile", failed.getMessage());
         next.coldStarts = null; // the gateway's field, as in reconcile
         return ErrorStatusUpdateControl.patchStatus(StatusPatch.of(fn, new Function(), next));
     }

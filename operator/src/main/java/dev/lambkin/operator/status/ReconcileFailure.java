@@ -3,9 +3,12 @@ package dev.lambkin.operator.status;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 
 /**
  * A reconcile that threw (a dependent the API server refused, an unreachable API): the status says so at once,
@@ -32,17 +35,25 @@ public final class ReconcileFailure {
 
     /** The API server's message when it refused something (it names the object and why), else the root cause's. */
     static String message(Throwable e) {
+        String message = "reconcile failed (retried): " + why(e);
+        return message.length() <= MESSAGE_CHARS ? message : message.substring(0, MESSAGE_CHARS - 1) + "…";
+    }
+
+    /** A workflow's failure names each failed dependent with its own reason (its getMessage has their stack traces). */
+    private static String why(Throwable e) {
+        if (e instanceof AggregatedOperatorException a && !a.getAggregatedExceptions().isEmpty()) {
+            return a.getAggregatedExceptions().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(d -> d.getKey() + ": " + why(d.getValue())).collect(Collectors.joining("; "));
+        }
         String message = null;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
-                message = k.getStatus().getMessage();
-                break;
+                return k.getStatus().getMessage();
             }
             if (t.getMessage() != null) {
                 message = t.getMessage();
             }
         }
-        message = "reconcile failed (retried): " + (message != null ? message : e.getClass().getSimpleName());
-        return message.length() <= MESSAGE_CHARS ? message : message.substring(0, MESSAGE_CHARS - 1) + "…";
+        return message != null ? message : e.getClass().getSimpleName();
     }
 }

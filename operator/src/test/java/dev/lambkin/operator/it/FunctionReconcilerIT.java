@@ -178,7 +178,8 @@ class FunctionReconcilerIT {
             function(cluster, "quota-bound", "image: %s\nargs: [serve]".formatted(IMAGE));
             TestCluster.await(READY).until(() -> ready(cluster, "quota-bound"), c -> c != null && "False".equals(c.getStatus())
                     && "ReconcileFailed".equals(c.getReason()) && c.getMessage().contains("exceeded quota: no-deployments"));
-            assertEquals(get(cluster, "quota-bound").getMetadata().getGeneration(), ready(cluster, "quota-bound").getObservedGeneration());
+            assertEquals(get(cluster, "quota-bound").getMetadata().getGeneration(), ready(cluster, "quota-bound").getObservedGeneration(),
+                    "the condition names the generation that failed");
         } finally {
             cluster.client().resource(quota).delete();
         }

@@ -32,6 +32,15 @@ class ReconcileFailureTest {
     }
 
     @Test
+    void aFailedWorkflowNamesEachDependentWithTheApiServersWordsNotItsStackTrace() {
+        var refused = new KubernetesClientException(new StatusBuilder().withCode(403)
+                .withMessage("deployments.apps \"f\" is forbidden: exceeded quota: no-deployments").build());
+        String m = ReconcileFailure.message(new io.javaoperatorsdk.operator.AggregatedOperatorException(
+                "Exception(s) during workflow execution.", java.util.Map.of("deployment", refused)));
+        assertEquals("reconcile failed (retried): deployment: deployments.apps \"f\" is forbidden: exceeded quota: no-deployments", m);
+    }
+
+    @Test
     void theMessageIsBoundedAndNeverEmpty() {
         assertTrue(ReconcileFailure.message(new IllegalStateException("x".repeat(5000))).length() <= ReconcileFailure.MESSAGE_CHARS);
         assertEquals("reconcile failed (retried): NullPointerException", ReconcileFailure.message(new NullPointerException()));
