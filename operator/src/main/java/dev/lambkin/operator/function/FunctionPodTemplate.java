@@ -21,7 +21,8 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 
 /**
- * The pod every instance of a Function runs: the function's container speaking the runtime contract, under
+ * The pod every instance of a Function runs: the function's container speaking the runtime contract (or, with
+ * {@code runtimeApi: lambda}, an unchanged Lambda image under the Runtime API helper: {@link LambdaRuntimePod}), under
  * the Pod Security Standard {@code restricted}.
  */
 public final class FunctionPodTemplate {
