@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -42,6 +43,11 @@ type runtimeProcess struct {
 	reason  string        // why, in Lambda's words; set before exited closes
 }
 
+// kill ends the process and its group at once.
+func (p *runtimeProcess) kill() {
+	syscall.Kill(-p.pid, syscall.SIGKILL)
+}
+
 // environment is one Lambda execution environment: the runtime process and the event it holds.
 type environment struct {
 	s      settings
@@ -49,19 +55,24 @@ type environment struct {
 
 	mu       sync.Mutex
 	current  *invocation   // taken by the push side, not yet answered by the runtime
-	changed  chan struct{} // closed (and replaced) when current is set: wakes a waiting /next
+	changed  chan struct{} // closed (and replaced) on news: an event to hand out, a runtime started, the end
 	proc     *runtimeProcess
 	draining bool
 	ending   bool // the environment is going away: no event is taken any more
 
 	initialized chan struct{} // closed at the first /next of the current runtime process
 	fatal       chan string   // why the environment must end now (an init error)
-	killer      func(*runtimeProcess)
 }
 
 func newEnvironment(s settings, output *runtimeOutput) *environment {
 	return &environment{s: s, output: output, changed: make(chan struct{}), fatal: make(chan string, 1),
 		initialized: make(chan struct{})}
+}
+
+// notify wakes whoever waits for news (a /next, a call waiting for the next runtime); e.mu held.
+func (e *environment) notify() {
+	close(e.changed)
+	e.changed = make(chan struct{})
 }
 
 // started makes proc the environment's runtime process; the returned channel closes at its first /next.
@@ -70,6 +81,7 @@ func (e *environment) started(proc *runtimeProcess) chan struct{} {
 	defer e.mu.Unlock()
 	e.proc = proc
 	e.initialized = make(chan struct{})
+	e.notify()
 	return e.initialized
 }
 
@@ -78,14 +90,14 @@ func (e *environment) processEnded(proc *runtimeProcess) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.current != nil && e.current.deliveredTo == proc {
-		e.current.watchdog.Stop()
-		e.current = nil
+		e.letGo(e.current)
 	}
 }
 
 func (e *environment) setEnding() {
 	e.mu.Lock()
 	e.ending = true
+	e.notify()
 	e.mu.Unlock()
 }
 
@@ -95,10 +107,11 @@ func (e *environment) setDraining() {
 	e.mu.Unlock()
 }
 
-func (e *environment) idle() bool {
+// idle says whether no event is held, and what closes at the next change.
+func (e *environment) idle() (bool, chan struct{}) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.current == nil
+	return e.current == nil, e.changed
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -107,7 +120,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-func contractError(errorType, message string) map[string]string {
+// errorBody is the error shape both sides use: Lambkin's contract and the Runtime API's answers.
+func errorBody(errorType, message string) map[string]string {
 	return map[string]string{"errorType": errorType, "errorMessage": message}
 }
 
@@ -120,7 +134,7 @@ func (e *environment) end(reason string) {
 
 // unavailable refuses an event the runtime never got: the gateway takes it elsewhere, it is not a function error.
 func unavailable(w http.ResponseWriter) {
-	writeJSON(w, http.StatusServiceUnavailable, contractError(errorTypeUnavail, "this execution environment takes no event now"))
+	writeJSON(w, http.StatusServiceUnavailable, errorBody(errorTypeUnavail, "this execution environment takes no event now"))
 }
 
 // push serves the gateway: POST / is an invocation (Lambkin's runtime contract); any GET is a readiness check
@@ -131,7 +145,7 @@ func (e *environment) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Path != "/" || r.Method != http.MethodPost {
-		writeJSON(w, http.StatusNotFound, contractError("NotFound", "the runtime serves POST / only"))
+		writeJSON(w, http.StatusNotFound, errorBody("NotFound", "the runtime serves POST / only"))
 		return
 	}
 	event, err := io.ReadAll(io.LimitReader(r.Body, maxEventBytes+1))
@@ -139,7 +153,7 @@ func (e *environment) push(w http.ResponseWriter, r *http.Request) {
 		return // the caller went away
 	}
 	if len(event) > maxEventBytes {
-		writeJSON(w, http.StatusRequestEntityTooLarge, contractError("RequestTooLarge", "the event is over 6 MB"))
+		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody("RequestTooLarge", "the event is over 6 MB"))
 		return
 	}
 	inv := e.invocation(r, event)
@@ -152,8 +166,7 @@ func (e *environment) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.current = inv
-	close(e.changed)
-	e.changed = make(chan struct{})
+	e.notify()
 	// an event still running well past its deadline ends the runtime, as Lambda resets a timed-out sandbox
 	inv.watchdog = time.AfterFunc(time.Until(inv.deadline)+500*time.Millisecond, func() { e.timedOut(inv) })
 	e.mu.Unlock()
@@ -181,7 +194,7 @@ func (e *environment) push(w http.ResponseWriter, r *http.Request) {
 			e.mu.Unlock()
 			if deliveredTo == proc {
 				e.release(inv)
-				body, _ := json.Marshal(contractError(errorTypeExit, fmt.Sprintf("RequestId: %s Error: %s", inv.id, proc.reason)))
+				body, _ := json.Marshal(errorBody(errorTypeExit, fmt.Sprintf("RequestId: %s Error: %s", inv.id, proc.reason)))
 				e.answer(w, inv, answer{functionError: true, body: body})
 				return
 			}
@@ -196,9 +209,8 @@ func (e *environment) push(w http.ResponseWriter, r *http.Request) {
 			// the gateway gave up (its deadline): the runtime still holds the event until it answers or the watchdog
 			// ends it; an event it never fetched is withdrawn
 			e.mu.Lock()
-			if inv.deliveredTo == nil && e.current == inv {
-				e.current = nil
-				inv.watchdog.Stop()
+			if inv.deliveredTo == nil {
+				e.letGo(inv)
 			}
 			e.mu.Unlock()
 			return
@@ -210,7 +222,7 @@ func (e *environment) push(w http.ResponseWriter, r *http.Request) {
 func (e *environment) waitForNextProcess(proc *runtimeProcess, r *http.Request) {
 	for {
 		e.mu.Lock()
-		next, ending := e.proc, e.ending
+		next, ending, changed := e.proc, e.ending, e.changed
 		e.mu.Unlock()
 		if next != proc || ending {
 			return
@@ -218,7 +230,7 @@ func (e *environment) waitForNextProcess(proc *runtimeProcess, r *http.Request) 
 		select {
 		case <-r.Context().Done():
 			return
-		case <-time.After(10 * time.Millisecond):
+		case <-changed:
 		}
 	}
 }
@@ -230,14 +242,7 @@ func (e *environment) timedOut(inv *invocation) {
 	e.mu.Unlock()
 	if held {
 		fmt.Fprintf(e.output.out, "lambkin-runtime-api: RequestId: %s Task timed out; restarting the runtime\n", inv.id)
-		e.kill(proc)
-	}
-}
-
-// kill ends a runtime process at once (run sets how).
-func (e *environment) kill(proc *runtimeProcess) {
-	if e.killer != nil && proc != nil {
-		e.killer(proc)
+		proc.kill()
 	}
 }
 
@@ -265,11 +270,17 @@ func (e *environment) invocation(r *http.Request, event []byte) *invocation {
 
 func (e *environment) release(inv *invocation) {
 	e.mu.Lock()
+	e.letGo(inv)
+	e.mu.Unlock()
+}
+
+// letGo ends inv's hold on the environment if it still has it (its watchdog too); e.mu held.
+func (e *environment) letGo(inv *invocation) {
 	if e.current == inv {
 		e.current = nil
 		inv.watchdog.Stop()
+		e.notify()
 	}
-	e.mu.Unlock()
 }
 
 func (e *environment) answer(w http.ResponseWriter, inv *invocation, a answer) {
@@ -300,8 +311,7 @@ func (e *environment) complete(id string, a answer) bool {
 		e.mu.Unlock()
 		return false
 	}
-	e.current = nil
-	inv.watchdog.Stop()
+	e.letGo(inv)
 	e.mu.Unlock()
 	inv.done <- a
 	return true
@@ -319,7 +329,7 @@ func (e *environment) runtimeAPI(w http.ResponseWriter, r *http.Request) {
 		e.mu.Unlock()
 		select {
 		case <-initialized:
-			writeJSON(w, http.StatusForbidden, runtimeAPIError("InvalidStateTransition", "init/error after the runtime's first /next"))
+			writeJSON(w, http.StatusForbidden, errorBody("InvalidStateTransition", "init/error after the runtime's first /next"))
 			return
 		default:
 		}
@@ -339,19 +349,15 @@ func (e *environment) runtimeAPI(w http.ResponseWriter, r *http.Request) {
 			}
 			writeJSON(w, http.StatusAccepted, map[string]string{"status": "OK"})
 		default:
-			writeJSON(w, http.StatusNotFound, runtimeAPIError("InvalidPath", "no such Runtime API path: "+r.URL.Path))
+			writeJSON(w, http.StatusNotFound, errorBody("InvalidPath", "no such Runtime API path: "+r.URL.Path))
 		}
 	default:
-		writeJSON(w, http.StatusNotFound, runtimeAPIError("InvalidPath", "no such Runtime API path: "+r.Method+" "+r.URL.Path))
+		writeJSON(w, http.StatusNotFound, errorBody("InvalidPath", "no such Runtime API path: "+r.Method+" "+r.URL.Path))
 	}
 }
 
-func runtimeAPIError(errorType, message string) map[string]string {
-	return map[string]string{"errorType": errorType, "errorMessage": message}
-}
-
 func invalidRequestID(id string) map[string]string {
-	return runtimeAPIError("InvalidRequestID", "Invalid request ID: "+id)
+	return errorBody("InvalidRequestID", "Invalid request ID: "+id)
 }
 
 // nextEvent hands the runtime the event it is to work on; a /next while that event is still unanswered gets the
@@ -405,7 +411,7 @@ func (e *environment) response(w http.ResponseWriter, r *http.Request, id string
 	a := answer{contentType: r.Header.Get("Content-Type"), body: body}
 	tooLarge := len(body) > maxResponseBytes
 	if tooLarge {
-		b, _ := json.Marshal(contractError(errorTypeTooLarge, fmt.Sprintf(
+		b, _ := json.Marshal(errorBody(errorTypeTooLarge, fmt.Sprintf(
 			"Response payload size exceeded maximum allowed payload size (%d bytes).", maxResponseBytes)))
 		a = answer{functionError: true, body: b}
 	}
@@ -414,7 +420,7 @@ func (e *environment) response(w http.ResponseWriter, r *http.Request, id string
 		return
 	}
 	if tooLarge {
-		writeJSON(w, http.StatusRequestEntityTooLarge, runtimeAPIError("RequestEntityTooLarge", "the response is over 6 MB"))
+		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody("RequestEntityTooLarge", "the response is over 6 MB"))
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"status": "OK"})

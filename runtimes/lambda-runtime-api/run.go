@@ -35,7 +35,6 @@ func run(command []string, s settings) int {
 	copied := make(chan struct{})
 	go func() { output.copy(); close(copied) }()
 	env := newEnvironment(s, output)
-	env.killer = func(p *runtimeProcess) { syscall.Kill(-p.pid, syscall.SIGKILL) }
 	go http.Serve(api, http.HandlerFunc(env.runtimeAPI))
 
 	var push *http.Server
@@ -127,11 +126,15 @@ func start(command []string, w *os.File) (*runtimeProcess, error) {
 
 // drain waits for the event in hand to be answered; the kubelet's grace period bounds it (timeout + 2 s).
 func drain(env *environment, proc *runtimeProcess) {
-	for !env.idle() {
+	for {
+		idle, changed := env.idle()
+		if idle {
+			return
+		}
 		select {
 		case <-proc.exited:
 			return
-		case <-time.After(20 * time.Millisecond):
+		case <-changed:
 		}
 	}
 }
@@ -142,7 +145,7 @@ func stop(proc *runtimeProcess) {
 	select {
 	case <-proc.exited:
 	case <-time.After(time.Second):
-		syscall.Kill(-proc.pid, syscall.SIGKILL)
+		proc.kill()
 		<-proc.exited
 	}
 }
