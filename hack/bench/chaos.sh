@@ -15,11 +15,7 @@ RATE=${RATE:-200} DURATION=${DURATION:-20} KILL_AFTER=${KILL_AFTER:-6} FUNCTIONS
 cd "$LAMBKIN_ROOT"
 need_pkgs hey bc curl
 . hack/bench/lib.sh
-KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
-export PATH=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin:$PATH
-need_helm
-hack/images/build-images.sh --load >/dev/null
-hack/images/build-test-images.sh --load >/dev/null
+bench_cluster
 "$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --set gateway.replicas=2 \
   --wait --timeout 240s >/dev/null
 kubectl -n lambkin-system rollout status deployment/lambkin-gateway --timeout=180s >/dev/null

@@ -2,15 +2,20 @@
 # images on the local cluster, the chart installed from them, the given deployments of lambkin-system restarted
 # (fresh metrics, fresh JIT), and once the replaced gateway has drained away, GW set to the new one's pod IP:port.
 bench_install() {
+  bench_cluster
+  "$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --wait --timeout 180s >/dev/null
+  local d
+  for d in "$@"; do kubectl -n lambkin-system rollout restart "deployment/$d" >/dev/null; done
+  bench_new_gateway
+}
+
+# The local cluster up, kubectl and helm on hand, this tree's images built and loaded into it.
+bench_cluster() {
   KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
   export PATH=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin:$PATH
   need_helm
   hack/images/build-images.sh --load >/dev/null
   hack/images/build-test-images.sh --load >/dev/null
-  "$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --wait --timeout 180s >/dev/null
-  local d
-  for d in "$@"; do kubectl -n lambkin-system rollout restart "deployment/$d" >/dev/null; done
-  bench_new_gateway
 }
 
 # The chart's gateway with another auth mode (kubernetes or none), the rest as installed; GW set to the new pod.

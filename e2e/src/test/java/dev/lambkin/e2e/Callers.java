@@ -25,4 +25,12 @@ final class Callers {
         return "Bearer " + sa.tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
                 .getStatus().getToken();
     }
+
+    /** An access key Secret standing for the ServiceAccount (as README's "Calling Lambkin with the AWS SDK or CLI" writes one). */
+    static void accessKey(TestCluster cluster, String serviceAccount, String keyId, String secretKey) {
+        cluster.client().secrets().inNamespace(cluster.namespace()).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(serviceAccount + "-key").addToLabels("lambkin.dev/access-key", "true")
+                .addToAnnotations("lambkin.dev/service-account", serviceAccount).endMetadata()
+                .addToStringData("accessKeyId", keyId).addToStringData("secretAccessKey", secretKey).build()).create();
+    }
 }

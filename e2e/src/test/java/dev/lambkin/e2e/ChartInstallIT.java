@@ -211,13 +211,8 @@ class ChartInstallIT {
         String ns = cluster.namespace();
         Callers.bearer(cluster, "e2e-caller", "lambkin-invoker"); // the ServiceAccount and its RoleBindings
         Callers.bearer(cluster, "e2e-caller", "lambkin-viewer"); // ListFunctions
-        cluster.client().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
-                .withName("e2e-caller-key").addToLabels("lambkin.dev/access-key", "true")
-                .addToAnnotations("lambkin.dev/service-account", "e2e-caller").endMetadata()
-                .addToStringData("accessKeyId", "AKIAE2ECALLER0000001").addToStringData("secretAccessKey", "e2e-secret-key-not-for-production-use-00")
-                .build()).create();
-        String endpoint = "http://" + cluster.client().services().inNamespace(ns).withName("lambkin-gateway").get().getSpec()
-                .getClusterIP() + ":8080";
+        Callers.accessKey(cluster, "e2e-caller", "AKIAE2ECALLER0000001", "e2e-secret-key-not-for-production-use-00");
+        String endpoint = awsEndpoint(cluster);
         java.nio.file.Path out = java.nio.file.Files.createTempFile("lambkin-aws-cli", ".json");
         String printed = TestCluster.await(READY).until(() -> aws(endpoint, "AKIAE2ECALLER0000001", "e2e-secret-key-not-for-production-use-00",
                 "lambda", "invoke", "--function-name", "greeter", "--payload", "{}", out.toString()), p -> p.startsWith("0\n"));
@@ -237,14 +232,9 @@ class ChartInstallIT {
         var applied = cluster.kubectl("apply", "-n", ns, "-f",
                 TestCluster.projectRoot().resolve("examples/hello-lambda-python/function.yaml").toString());
         assertEquals(0, applied.exitCode(), applied.output());
-        String endpoint = "http://" + cluster.client().services().inNamespace(ns).withName("lambkin-gateway").get().getSpec()
-                .getClusterIP() + ":8080";
+        String endpoint = awsEndpoint(cluster);
         Callers.bearer(cluster, "e2e-lambda-caller", "lambkin-invoker"); // the ServiceAccount and its RoleBinding
-        cluster.client().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
-                .withName("e2e-lambda-caller-key").addToLabels("lambkin.dev/access-key", "true")
-                .addToAnnotations("lambkin.dev/service-account", "e2e-lambda-caller").endMetadata()
-                .addToStringData("accessKeyId", "AKIAE2ELAMBDA0000001").addToStringData("secretAccessKey", "e2e-secret-key-not-for-production-use-01")
-                .build()).create();
+        Callers.accessKey(cluster, "e2e-lambda-caller", "AKIAE2ELAMBDA0000001", "e2e-secret-key-not-for-production-use-01");
         java.nio.file.Path out = java.nio.file.Files.createTempFile("lambkin-aws-cli", ".json");
         // the chart's operator puts its Runtime API helper in the pod
         String printed = TestCluster.await(READY).until(() -> aws(endpoint, "AKIAE2ELAMBDA0000001", "e2e-secret-key-not-for-production-use-01",
@@ -254,6 +244,12 @@ class ChartInstallIT {
         io.vertx.core.json.JsonObject answer = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(out));
         assertEquals("Hello, Ada!", answer.getString("greeting"), answer.encode());
         assertEquals("arn:aws:lambda:us-east-1:" + ns + ":function:hello-lambda-python", answer.getString("invokedFunctionArn"));
+    }
+
+    /** The chart's gateway Service, as the AWS CLI's --endpoint-url. */
+    static String awsEndpoint(TestCluster cluster) {
+        return "http://" + cluster.client().services().inNamespace(cluster.namespace()).withName("lambkin-gateway").get().getSpec()
+                .getClusterIP() + ":8080";
     }
 
     /** The AWS CLI as a user runs it (LAMBKIN_AWS, installed by hack/test.sh): its exit code, a newline, its output. */

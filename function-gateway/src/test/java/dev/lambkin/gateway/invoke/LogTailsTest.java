@@ -19,10 +19,15 @@ class LogTailsTest {
         return new String(Base64.getDecoder().decode(h), StandardCharsets.UTF_8);
     }
 
+    /** A function's answer headers carrying what it logged. */
+    static MultiMap logged(String output) {
+        return MultiMap.caseInsensitiveMultiMap().add(Contract.LOG_RESULT,
+                Base64.getEncoder().encodeToString(output.getBytes(StandardCharsets.UTF_8)));
+    }
+
     @Test
     void theTailEndsWithTheReportLineAndIsNeverEmpty() {
-        MultiMap logged = MultiMap.caseInsensitiveMultiMap().add(Contract.LOG_RESULT,
-                Base64.getEncoder().encodeToString("greeting Ada\n".getBytes(StandardCharsets.UTF_8)));
+        MultiMap logged = logged("greeting Ada\n");
         Outcome o = LogTails.withReport(new Outcome.Answered("p", logged, Buffer.buffer("{}")), "REPORT RequestId: r1");
         assertEquals("greeting Ada\nREPORT RequestId: r1\n", tail(o));
         Outcome quiet = LogTails.withReport(new Outcome.FunctionError("p", "Handled", "E", "m", MultiMap.caseInsensitiveMultiMap(),
@@ -32,8 +37,7 @@ class LogTailsTest {
 
     @Test
     void theReportLineStartsALineAfterOutputWithoutANewline() {
-        MultiMap logged = MultiMap.caseInsensitiveMultiMap().add(Contract.LOG_RESULT,
-                Base64.getEncoder().encodeToString("greeting Ada".getBytes(StandardCharsets.UTF_8)));
+        MultiMap logged = logged("greeting Ada");
         Outcome o = LogTails.withReport(new Outcome.Answered("p", logged, Buffer.buffer("{}")), "REPORT RequestId: r4");
         assertEquals("greeting Ada\nREPORT RequestId: r4\n", tail(o));
     }
@@ -41,8 +45,7 @@ class LogTailsTest {
     @Test
     void theTailKeepsTheLast4KbAndCutsNoCharacterInHalf() {
         String chatty = "é".repeat(3000); // two bytes each: 6,000 bytes
-        MultiMap logged = MultiMap.caseInsensitiveMultiMap().add(Contract.LOG_RESULT,
-                Base64.getEncoder().encodeToString(chatty.getBytes(StandardCharsets.UTF_8)));
+        MultiMap logged = logged(chatty);
         String t = tail(LogTails.withReport(new Outcome.Answered("p", logged, Buffer.buffer()), "REPORT RequestId: r3"));
         assertTrue(t.getBytes(StandardCharsets.UTF_8).length <= Contract.LOG_TAIL_BYTES);
         assertTrue(t.endsWith("REPORT RequestId: r3\n"));

@@ -61,6 +61,25 @@ class LambdaImagesIT extends GatewayInThisJvm {
         }, r -> r != null);
     }
 
+    /** The first call from zero, printed with how long it took (a figure of the run, not an assertion). */
+    static InvokeResponse timedFirstCall(LambdaClient lambda, String function, String kind) {
+        long t0 = System.nanoTime();
+        InvokeResponse first = firstCall(lambda, function, "{\"name\": \"Ada\"}");
+        System.out.printf("%s (%s): first call from zero answered in %d ms%n", function, kind, (System.nanoTime() - t0) / 1_000_000);
+        return first;
+    }
+
+    /** An event that makes the handler fail: Lambda's Unhandled error with the runtime's type and message. */
+    static JsonObject assertUnhandled(LambdaClient lambda, String function, String event, String errorType, String errorMessage) {
+        InvokeResponse failed = lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromUtf8String(event)));
+        assertEquals(200, failed.statusCode());
+        assertEquals("Unhandled", failed.functionError(), "a thrown error, as Lambda reports it");
+        JsonObject error = new JsonObject(AwsApiIT.text(failed.payload()));
+        assertEquals(errorType, error.getString("errorType"), error.encode());
+        assertEquals(errorMessage, error.getString("errorMessage"));
+        return error;
+    }
+
     static String tail(InvokeResponse r) {
         return new String(Base64.getDecoder().decode(r.logResult()), StandardCharsets.UTF_8);
     }
@@ -95,19 +114,9 @@ class LambdaImagesIT extends GatewayInThisJvm {
                 + "handler: example.Hello::handleRequest\ntimeoutSeconds: 10\nresources: {limits: {memory: 512Mi}}\n"
                 + "scaling: {idleSeconds: 600}");
         try (LambdaClient lambda = caller(cluster, "java-caller")) {
-            long t0 = System.nanoTime();
-            InvokeResponse first = firstCall(lambda, "lambda-java", "{\"name\": \"Ada\"}");
-            System.out.printf("lambda-java (Java runtime interface client): first call from zero answered in %d ms%n",
-                    (System.nanoTime() - t0) / 1_000_000);
-            assertLambdaContext(cluster, "lambda-java", 512, 10, first);
-
-            InvokeResponse failed = lambda.invoke(b -> b.functionName("lambda-java").payload(SdkBytes.fromUtf8String(
-                    "{\"name\": \"Bo\", \"fail\": \"no such order\"}")));
-            assertEquals(200, failed.statusCode());
-            assertEquals("Unhandled", failed.functionError(), "a thrown exception, as Lambda reports it");
-            JsonObject error = new JsonObject(AwsApiIT.text(failed.payload()));
-            assertEquals("java.lang.IllegalStateException", error.getString("errorType"), error.encode());
-            assertEquals("no such order", error.getString("errorMessage"));
+            assertLambdaContext(cluster, "lambda-java", 512, 10, timedFirstCall(lambda, "lambda-java", "Java runtime interface client"));
+            JsonObject error = assertUnhandled(lambda, "lambda-java", "{\"name\": \"Bo\", \"fail\": \"no such order\"}",
+                    "java.lang.IllegalStateException", "no such order");
             assertTrue(error.getJsonArray("stackTrace").encode().contains("example.Hello.handleRequest"), error.encode());
 
             // the environment stays warm after a function error: the next event is no cold start
@@ -123,23 +132,13 @@ class LambdaImagesIT extends GatewayInThisJvm {
         Gateway.function(cluster, "lambda-python", "image: lambkin.local/hello-lambda-python:dev\nruntimeApi: lambda\n"
                 + "handler: app.handler\ntimeoutSeconds: 5\nresources: {limits: {memory: 256Mi}}\nscaling: {idleSeconds: 600}");
         try (LambdaClient lambda = caller(cluster, "python-caller")) {
-            long t0 = System.nanoTime();
-            InvokeResponse first = firstCall(lambda, "lambda-python", "{\"name\": \"Ada\"}");
-            System.out.printf("lambda-python (Python runtime interface client): first call from zero answered in %d ms%n",
-                    (System.nanoTime() - t0) / 1_000_000);
-            assertLambdaContext(cluster, "lambda-python", 256, 5, first);
-
-            InvokeResponse failed = lambda.invoke(b -> b.functionName("lambda-python").payload(SdkBytes.fromUtf8String(
-                    "{\"fail\": \"bad input\"}")));
-            assertEquals("Unhandled", failed.functionError());
-            JsonObject error = new JsonObject(AwsApiIT.text(failed.payload()));
-            assertEquals("ValueError", error.getString("errorType"), error.encode());
-            assertEquals("bad input", error.getString("errorMessage"));
+            assertLambdaContext(cluster, "lambda-python", 256, 5, timedFirstCall(lambda, "lambda-python", "Python runtime interface client"));
+            assertUnhandled(lambda, "lambda-python", "{\"fail\": \"bad input\"}", "ValueError", "bad input");
         }
         // through Lambkin's own API: the caller's trace reaches the handler as Lambda's trace header
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         var traced = gateway.invoke(cluster, "lambda-python", "{\"name\": \"Ada\"}", "Authorization",
-                "Bearer " + AuthIT.token(cluster, "python-caller"), "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+                AuthIT.bearer(AuthIT.token(cluster, "python-caller")), "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
         assertEquals(200, traced.statusCode(), traced.body());
         assertTrue(new JsonObject(traced.body()).getString("traceId").startsWith("Root=1-4bf92f35-77b34da6a3ce929d0e0e4736;"),
                 traced.body());
@@ -152,13 +151,8 @@ class LambdaImagesIT extends GatewayInThisJvm {
                 + "command: [/var/runtime/bootstrap]\nhandler: bootstrap\ntimeoutSeconds: 4\nresources: {limits: {memory: 64Mi}}\n"
                 + "scaling: {idleSeconds: 600}");
         try (LambdaClient lambda = caller(cluster, "go-caller")) {
-            assertLambdaContext(cluster, "lambda-go", 64, 4, firstCall(lambda, "lambda-go", "{\"name\": \"Ada\"}"));
-            InvokeResponse failed = lambda.invoke(b -> b.functionName("lambda-go").payload(SdkBytes.fromUtf8String(
-                    "{\"fail\": \"out of stock\"}")));
-            assertEquals("Unhandled", failed.functionError());
-            JsonObject error = new JsonObject(AwsApiIT.text(failed.payload()));
-            assertEquals("errorString", error.getString("errorType"), error.encode());
-            assertEquals("out of stock", error.getString("errorMessage"));
+            assertLambdaContext(cluster, "lambda-go", 64, 4, timedFirstCall(lambda, "lambda-go", "custom runtime on aws-lambda-go"));
+            assertUnhandled(lambda, "lambda-go", "{\"fail\": \"out of stock\"}", "errorString", "out of stock");
         }
     }
 
@@ -168,7 +162,7 @@ class LambdaImagesIT extends GatewayInThisJvm {
                 + "handler: app.handler\ntimeoutSeconds: 10");
         Gateway.function(cluster, "lambda-noinit", "image: lambkin.local/hello-lambda-python:dev\nruntimeApi: lambda\n"
                 + "handler: nosuchmodule.handler\ntimeoutSeconds: 600");
-        String bearer = "Bearer " + AuthIT.token(cluster, "lambda-caller");
+        String bearer = AuthIT.bearer(AuthIT.token(cluster, "lambda-caller"));
         AuthIT.grant(cluster, "lambda-caller", "functions", "invoke");
         var warm = TestCluster.await(Duration.ofSeconds(90)).until(() -> gateway.invoke(cluster, "lambda-crash",
                 "{\"name\": \"Ada\"}", "Authorization", bearer), r -> r.statusCode() != 403);
