@@ -1,10 +1,13 @@
 package dev.lambkin.gateway.peers;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
+import dev.lambkin.api.limits.Reservations;
+import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.gateway.GatewayConfig;
 import dev.lambkin.gateway.limit.Admission;
 import dev.lambkin.gateway.limit.ConcurrencyLimiter;
@@ -13,8 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Keeps this replica's limiter at its share of the installation's limits: the pool, the unreserved minimum and
- * every function's reservation, re-split whenever gateway replicas come or go. With one replica the shares are
- * the limits themselves.
+ * every reservation the installation grants (by the rule the operator's status reports), re-split whenever
+ * gateway replicas come or go. With one replica the shares are the limits themselves.
  */
 @ApplicationScoped
 public class SharedLimits {
@@ -23,8 +26,8 @@ public class SharedLimits {
     private final Admission admission;
     private final GatewayPeers peers;
     private final GatewayConfig.Concurrency config;
-    /** Reservations as the Functions declare them (the whole, not this replica's share). */
-    private final Map<String, Integer> declared = new ConcurrentHashMap<>();
+    /** Reservations the installation grants (the whole, not this replica's share), in the order granted. */
+    private Map<String, Integer> granted = Map.of();
 
     public SharedLimits(ConcurrencyLimiter limiter, Admission admission, GatewayPeers peers, GatewayConfig config) {
         this.limiter = limiter;
@@ -34,14 +37,30 @@ public class SharedLimits {
         peers.onChange(this::resplit);
     }
 
-    /** A Function's reservation (null: none), as declared; this replica applies its share. */
-    public synchronized void reserve(String function, Integer reserved) {
-        if (reserved == null) {
-            declared.remove(function);
-        } else {
-            declared.put(function, reserved);
+    /** The Functions changed: grant their reservations again, by creation order, and apply this replica's shares. */
+    public synchronized void reservationsOf(Collection<Function> functions) {
+        Map<String, Integer> next = new LinkedHashMap<>();
+        Reservations.decide(functions, config.total(), config.unreservedMinimum()).forEach((fn, decision) -> {
+            if (decision instanceof Reservations.Decision.Granted g) {
+                next.put(fn, g.concurrency());
+            }
+        });
+        if (next.equals(granted)) {
+            return;
         }
-        apply(function, reserved, peers.view());
+        // shrink first, so the room a reservation gives up is there for the one granted in its place
+        granted.forEach((fn, before) -> {
+            Integer after = next.get(fn);
+            if (after == null || after < before) {
+                apply(fn, after, peers.view());
+            }
+        });
+        next.forEach((fn, after) -> {
+            if (!after.equals(granted.get(fn))) {
+                apply(fn, after, peers.view());
+            }
+        });
+        granted = next;
         admission.limitsChanged();
     }
 
@@ -49,7 +68,7 @@ public class SharedLimits {
         GatewayPeers.View v = peers.view();
         int n = v.count(), i = v.index();
         limiter.resize(LimitShare.of(config.total(), n, i, null), LimitShare.of(config.unreservedMinimum(), n, i, null));
-        declared.forEach((fn, reserved) -> apply(fn, reserved, v));
+        granted.forEach((fn, reserved) -> apply(fn, reserved, v));
         admission.limitsChanged();
         LOG.infof("limits split %d ways: this replica takes %d of the pool of %d", n, limiter.total(), config.total());
     }
@@ -57,8 +76,9 @@ public class SharedLimits {
     private void apply(String function, Integer reserved, GatewayPeers.View v) {
         Integer share = reserved == null ? null : LimitShare.of(reserved, v.count(), v.index(), function);
         if (!limiter.reserve(function, share)) {
-            LOG.warnf("%s: reserved concurrency %d (%d here) does not fit in the pool; it keeps its previous reservation",
-                    function, reserved, share);
+            // only when this replica's share of the pool is smaller than its shares of the reservations
+            LOG.warnf("%s: reserved concurrency %d (%d here) does not fit in this replica's share of the pool", function,
+                    reserved, share);
         }
     }
 }

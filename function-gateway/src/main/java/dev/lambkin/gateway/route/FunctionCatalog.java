@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.lambkin.api.v1alpha1.Function;
-import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.gateway.peers.SharedLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -41,14 +40,13 @@ public class FunctionCatalog {
     private void remove(Function fn) {
         FunctionKey key = FunctionKey.of(fn);
         functions.remove(key);
-        limits.reserve(key.toString(), null);
+        limits.reservationsOf(functions.values());
     }
 
     private void put(Function fn) {
         FunctionKey key = FunctionKey.of(fn);
         functions.put(key, fn);
-        Integer reserved = fn.getSpec() != null ? FunctionDefaults.reserved(fn.getSpec()) : null;
-        limits.reserve(key.toString(), reserved);
+        limits.reservationsOf(functions.values());
     }
 
     public Optional<Function> get(FunctionKey key) {
