@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Kubernetes server binaries, kubectl and CoreDNS from their Go modules (no registry
+# Builds the Kubernetes server binaries, kubectl, CoreDNS and kube-router from their Go modules (no registry
 # serves images or release tarballs here) and caches them by version under $LAMBKIN_CACHE.
 # A warm cache makes this a no-op. Usage: hack/build-binaries.sh   (prints the bin dir last)
 set -euo pipefail
@@ -8,8 +8,9 @@ set -euo pipefail
 BIN=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin
 K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubectl kubelet)
 COREDNS=$LAMBKIN_CACHE/coredns/$COREDNS_VERSION/coredns
+KUBE_ROUTER=$LAMBKIN_CACHE/kube-router/$KUBE_ROUTER_VERSION/kube-router
 
-have_all() { local c; for c in "${K8S_CMDS[@]}"; do [ -x "$BIN/$c" ] || return 1; done; [ -x "$COREDNS" ]; }
+have_all() { local c; for c in "${K8S_CMDS[@]}"; do [ -x "$BIN/$c" ] || return 1; done; [ -x "$COREDNS" ] && [ -x "$KUBE_ROUTER" ]; }
 if have_all; then echo "$BIN"; exit 0; fi
 
 need_go
@@ -63,7 +64,16 @@ build_coredns() {
   CGO_ENABLED=0 GOBIN=$gobin go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION"
 }
 
+# kube-router, only as the local cluster's NetworkPolicy enforcer (its router and service proxy stay off)
+build_kube_router() {
+  [ -x "$KUBE_ROUTER" ] && return 0
+  log "building kube-router $KUBE_ROUTER_VERSION"
+  CGO_ENABLED=0 GOBIN=$(dirname "$KUBE_ROUTER") go install -trimpath -ldflags "-s -w" \
+    "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTER_VERSION"
+}
+
 build_k8s
 build_coredns
+build_kube_router
 have_all || die "some binaries are missing in $BIN"
 echo "$BIN"

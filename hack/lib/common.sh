@@ -6,6 +6,8 @@ LAMBKIN_ROOT=${LAMBKIN_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAMBKIN_CACHE=${LAMBKIN_CACHE:-/var/cache/lambkin}
 K8S_VERSION=${K8S_VERSION:-v1.34.4}
 COREDNS_VERSION=${COREDNS_VERSION:-v1.15.0}
+# the local cluster's NetworkPolicy enforcer (test infrastructure): the only version the Go module proxy serves here
+KUBE_ROUTER_VERSION=${KUBE_ROUTER_VERSION:-v2.1.0}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -81,6 +83,15 @@ need_awscli() {
   log "installing awscli $AWSCLI_VERSION (PyPI)"
   python3 -m venv "$LAMBKIN_CACHE/awscli/$AWSCLI_VERSION"
   "$LAMBKIN_CACHE/awscli/$AWSCLI_VERSION/bin/pip" install -q "awscli==$AWSCLI_VERSION"
+}
+SCHEMATHESIS_VERSION=${SCHEMATHESIS_VERSION:-4.32.5}
+# Schemathesis (PyPI), the property-based fuzzer the gateway's OpenAPI document is tried with; sets SCHEMATHESIS.
+need_schemathesis() {
+  SCHEMATHESIS=$LAMBKIN_CACHE/schemathesis/$SCHEMATHESIS_VERSION/bin/schemathesis
+  [ -x "$SCHEMATHESIS" ] && return 0
+  log "installing schemathesis $SCHEMATHESIS_VERSION (PyPI)"
+  python3 -m venv "$LAMBKIN_CACHE/schemathesis/$SCHEMATHESIS_VERSION"
+  "$LAMBKIN_CACHE/schemathesis/$SCHEMATHESIS_VERSION/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
 }
 need_helm() {
   HELM=$LAMBKIN_CACHE/helm/$HELM_VERSION/helm

@@ -4,6 +4,8 @@
 //	                         " traceparent=<value>" when the request has one; it is also a stand-in function for
 //	                         gateway tests (slow, failing, crashing, large, or a static-binary cold start)
 //	netcheck get URL [tries] GET URL until it answers 2xx (one try per second), print the body, exit 0; else exit 1
+//	netcheck dial HOST:PORT  one TCP connection attempt (3 s): print "open" and exit 0, else "closed: <why>", exit 1
+//	netcheck resolve NAME    look NAME up with the pod's resolver (5 s): print the addresses, else exit 1
 //
 // A POSTed JSON body sets knobs, all optional, applied in this order:
 //
@@ -24,12 +26,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,7 +42,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: netcheck serve [addr] | get URL [tries]")
+		fmt.Fprintln(os.Stderr, "usage: netcheck serve [addr] | get URL [tries] | dial HOST:PORT | resolve NAME")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -184,6 +189,32 @@ func main() {
 			time.Sleep(time.Second)
 		}
 		os.Exit(1)
+	case "dial":
+		// one TCP connection attempt, for NetworkPolicy checks: a refused policy drops the SYN, so 3 s suffice
+		if len(os.Args) < 3 {
+			fmt.Fprintln(os.Stderr, "usage: netcheck dial HOST:PORT")
+			os.Exit(2)
+		}
+		conn, err := net.DialTimeout("tcp", os.Args[2], 3*time.Second)
+		if err != nil {
+			fmt.Println("closed:", err)
+			os.Exit(1)
+		}
+		conn.Close()
+		fmt.Println("open")
+	case "resolve":
+		if len(os.Args) < 3 {
+			fmt.Fprintln(os.Stderr, "usage: netcheck resolve NAME")
+			os.Exit(2)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		addrs, err := net.DefaultResolver.LookupHost(ctx, os.Args[2])
+		if err != nil {
+			fmt.Println("unresolved:", err)
+			os.Exit(1)
+		}
+		fmt.Println(strings.Join(addrs, " "))
 	default:
 		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
 		os.Exit(2)

@@ -106,4 +106,7 @@ public class FunctionSpec {
     @Default("{}")
     @JsonPropertyDescription("Asynchronous invocation: retries, event age and the dead-letter queue.")
     public AsyncSpec async;
+
+    @JsonPropertyDescription("Network access of the function's pods: which destinations they may connect to (default: any).")
+    public NetworkSpec network;
 }
