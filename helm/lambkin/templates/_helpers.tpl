@@ -26,6 +26,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [lambkin.dev]
   resources: [functions/status, triggers/status, deadletterqueues/status]
   verbs: [get, patch, update]
+# the finalizer that deletes a queue's stream with it (deletionPolicy Delete)
+- apiGroups: [lambkin.dev]
+  resources: [deadletterqueues]
+  verbs: [patch, update]
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [get, list, watch, create, patch, update]

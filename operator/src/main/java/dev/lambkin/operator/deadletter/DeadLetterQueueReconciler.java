@@ -18,7 +18,10 @@ import dev.lambkin.operator.status.Conditions;
 import dev.lambkin.operator.status.ReconcileFailure;
 import dev.lambkin.operator.status.StatusPatch;
 import io.fabric8.kubernetes.api.model.Condition;
+import dev.lambkin.api.v1alpha1.DeletionPolicy;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.nats.client.JetStreamApiException;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -31,11 +34,12 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 /**
  * DeadLetterQueues: a JetStream stream per queue (created, retention kept in step with the spec) and a status
  * read from it every few seconds (messages, oldest message's age). Ready needs both a valid sink and the
- * stream; StreamReady says what is wrong with the stream (NATS unreachable, refused configuration).
+ * stream; StreamReady says what is wrong with the stream (NATS unreachable, refused configuration). Deleting a
+ * queue deletes its stream too when its deletionPolicy says Delete.
  */
 @ControllerConfiguration(name = DeadLetterQueueReconciler.NAME)
 @GradualRetry(maxAttempts = -1, maxInterval = 60_000)
-public class DeadLetterQueueReconciler implements Reconciler<DeadLetterQueue> {
+public class DeadLetterQueueReconciler implements Reconciler<DeadLetterQueue>, Cleaner<DeadLetterQueue> {
     public static final String NAME = "deadletterqueue";
     public static final String STREAM_READY = "StreamReady";
 
@@ -113,6 +117,23 @@ public class DeadLetterQueueReconciler implements Reconciler<DeadLetterQueue> {
         next.conditions = ReconcileFailure.conditions(previous.conditions, next.observedGeneration, e, clock.instant());
         return StatusPatch.same(queue.getStatus(), next) ? ErrorStatusUpdateControl.noStatusUpdate()
                 : ErrorStatusUpdateControl.patchStatus(StatusPatch.of(queue, new DeadLetterQueue(), next));
+    }
+
+    /** The queue is being deleted: its stream goes with it only when the queue asks for that. */
+    @Override
+    public DeleteControl cleanup(DeadLetterQueue queue, Context<DeadLetterQueue> context) {
+        if (queue.getSpec() == null || queue.getSpec().deletionPolicy != DeletionPolicy.Delete) {
+            return DeleteControl.defaultDelete();
+        }
+        try {
+            streams.delete(queue);
+            return DeleteControl.defaultDelete();
+        } catch (IOException | JetStreamApiException e) {
+            // the letters are not lost silently: the queue stays (Terminating) until its stream is gone
+            LOG.warnf("stream of %s/%s not deleted yet: %s", queue.getMetadata().getNamespace(), queue.getMetadata().getName(),
+                    e.getMessage());
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
+        }
     }
 
     private static Optional<String> sinkFunction(DeadLetterQueue q) {

@@ -93,6 +93,19 @@ public class DeadLetterStream {
         return new State(want.getName(), messages, oldest);
     }
 
+    /** Deletes the queue's stream; true when it is gone (or never was). */
+    public boolean delete(DeadLetterQueue queue) throws IOException, JetStreamApiException {
+        String stream = StreamNames.deadLetterStream(queue.getMetadata().getNamespace(), queue.getMetadata().getName());
+        try {
+            return nats.management().deleteStream(stream);
+        } catch (JetStreamApiException e) {
+            if (e.getErrorCode() == 404) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
     static boolean differs(StreamConfiguration have, StreamConfiguration want) {
         return !have.getMaxAge().equals(want.getMaxAge()) || have.getMaxMsgs() != want.getMaxMsgs()
                 || !want.getMetadata().equals(withoutServerKeys(have.getMetadata()));

@@ -83,6 +83,35 @@ class DeadLetterStreamIT {
         }
     }
 
+    @Test
+    void deletingAQueueDeletesItsStreamOnlyWhenItsPolicySaysDelete(TestCluster cluster) throws Exception {
+        cluster.client().resource(cluster.load("""
+                apiVersion: lambkin.dev/v1alpha1
+                kind: DeadLetterQueue
+                metadata: {name: kept-dlq}
+                spec: {}
+                """, DeadLetterQueue.class)).create();
+        cluster.client().resource(cluster.load("""
+                apiVersion: lambkin.dev/v1alpha1
+                kind: DeadLetterQueue
+                metadata: {name: dropped-dlq}
+                spec: {deletionPolicy: Delete}
+                """, DeadLetterQueue.class)).create();
+        String kept = StreamNames.deadLetterStream(cluster.namespace(), "kept-dlq");
+        String dropped = StreamNames.deadLetterStream(cluster.namespace(), "dropped-dlq");
+        try (Connection nats = Nats.connect(NatsServer.shared().url())) {
+            TestCluster.await(SOON).until(() -> exists(nats, kept) && exists(nats, dropped));
+            nats.jetStream().publish(StreamNames.deadLetterSubject(cluster.namespace(), "kept-dlq"), "{\"n\":1}".getBytes());
+            var queues = cluster.client().resources(DeadLetterQueue.class).inNamespace(cluster.namespace());
+            queues.withName("kept-dlq").delete();
+            queues.withName("dropped-dlq").delete();
+            TestCluster.await(SOON).until(() -> queues.withName("kept-dlq").get() == null && queues.withName("dropped-dlq").get() == null);
+            TestCluster.await(SOON).until(() -> !exists(nats, dropped));
+            // the default keeps the stream and its letters
+            assertEquals(1, nats.jetStreamManagement().getStreamInfo(kept).getStreamState().getMsgCount());
+        }
+    }
+
     static boolean exists(Connection nats, String stream) throws Exception {
         try {
             nats.jetStreamManagement().getStreamInfo(stream);
