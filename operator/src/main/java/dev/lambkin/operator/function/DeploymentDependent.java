@@ -7,7 +7,9 @@ import dev.lambkin.operator.names.FunctionNames;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.inject.Inject;
 
 /**
@@ -16,6 +18,8 @@ import jakarta.inject.Inject;
  * {@code minInstances}, and hands the field to a manager of its own at once, so server-side apply never drops
  * it back to the default of 1 when the operator stops sending it (see ../shared/notes/kubernetes-pitfalls.md).
  */
+// only the objects Lambkin made are cached, not every one in the watched namespaces
+@KubernetesDependent(informer = @Informer(labelSelector = FunctionNames.OWNED))
 public class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, Function> {
     /** Field manager that holds spec.replicas from creation until the gateway scales the Deployment. */
     public static final String REPLICAS_MANAGER = "lambkin-replicas";

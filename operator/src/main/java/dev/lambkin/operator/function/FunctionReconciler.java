@@ -71,7 +71,7 @@ public class FunctionReconciler implements Reconciler<Function> {
                 .map(q -> List.of(key(fn.getMetadata().getNamespace(), q))).orElse(List.of()));
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Function.class)
                 .withName("pods")
-                .withLabelSelector(FunctionNames.MANAGED_BY_LABEL + "=" + FunctionNames.MANAGED_BY)
+                .withLabelSelector(FunctionNames.OWNED)
                 .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
                         .map(l -> l.get(FunctionNames.FUNCTION_LABEL))
                         .map(fn -> Set.of(new ResourceID(fn, pod.getMetadata().getNamespace())))

@@ -7,9 +7,13 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** A ClusterIP Service for the function's pods, on the runtime contract's port. */
+// only the objects Lambkin made are cached, not every one in the watched namespaces
+@KubernetesDependent(informer = @Informer(labelSelector = FunctionNames.OWNED))
 public class ServiceDependent extends CRUDKubernetesDependentResource<Service, Function> {
     public ServiceDependent() {
         super(Service.class);

@@ -13,6 +13,8 @@ public final class FunctionNames {
     public static final String FUNCTION_LABEL = "lambkin.dev/function";
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY = "lambkin-operator";
+    /** Label selector of every object the operator makes for a Function. */
+    public static final String OWNED = MANAGED_BY_LABEL + "=" + MANAGED_BY;
     public static final String CONTAINER = "function";
     public static final String PORT_NAME = "http";
     public static final String TMP_VOLUME = "tmp";

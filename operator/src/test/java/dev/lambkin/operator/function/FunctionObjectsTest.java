@@ -132,6 +132,50 @@ class FunctionObjectsTest {
         assertEquals(Map.of("kubernetes.io/metadata.name", "lambkin-system"), from.getNamespaceSelector().getMatchLabels());
         assertEquals(Map.of("app.kubernetes.io/name", "lambkin-gateway"), from.getPodSelector().getMatchLabels());
         assertEquals(9000, np.getSpec().getIngress().getFirst().getPorts().getFirst().getPort().getIntVal());
+        assertTrue(np.getSpec().getEgress().isEmpty(), "without network.egress the pods may connect anywhere");
+    }
+
+    @Test
+    void everyOwnedObjectCarriesTheLabelItsInformerSelects() {
+        var objects = List.of(DeploymentDependent.desiredDeployment(FULL, HELPER), ServiceDependent.desiredService(FULL),
+                NetworkPolicyDependent.desiredNetworkPolicy(FULL, "lambkin-system", Map.of("app.kubernetes.io/name", "lambkin-gateway")));
+        for (var o : objects) {
+            assertEquals("lambkin-operator", o.getMetadata().getLabels().get("app.kubernetes.io/managed-by"), o.getKind());
+        }
+        for (Class<?> dependent : List.of(DeploymentDependent.class, ServiceDependent.class, NetworkPolicyDependent.class)) {
+            var informer = dependent.getAnnotation(io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent.class).informer();
+            // an object its own informer could not see would be created again and again
+            assertEquals("app.kubernetes.io/managed-by=lambkin-operator", informer.labelSelector(), dependent.getSimpleName());
+        }
+    }
+
+    @Test
+    void declaredEgressIsAllTheFunctionMayReachBesidesDns() {
+        NetworkPolicy np = NetworkPolicyDependent.desiredNetworkPolicy(Fixtures.function("""
+                image: registry.example/hello:1
+                network:
+                  egress:
+                    - to: [{ipBlock: {cidr: 10.1.0.0/16}}]
+                      ports: [{port: 5432}]
+                    - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: payments}}}]
+                """), "lambkin-system", Map.of("app.kubernetes.io/name", "lambkin-gateway"));
+        assertEquals(List.of("Ingress", "Egress"), np.getSpec().getPolicyTypes());
+        var egress = np.getSpec().getEgress();
+        assertEquals(3, egress.size());
+        assertEquals(List.of("UDP/53", "TCP/53"), egress.getFirst().getPorts().stream()
+                .map(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).toList());
+        assertTrue(egress.getFirst().getTo().isEmpty(), "DNS to whichever resolver the cluster gives pods");
+        assertEquals("10.1.0.0/16", egress.get(1).getTo().getFirst().getIpBlock().getCidr());
+        assertEquals(5432, egress.get(1).getPorts().getFirst().getPort().getIntVal());
+        assertEquals(Map.of("kubernetes.io/metadata.name", "payments"),
+                egress.get(2).getTo().getFirst().getNamespaceSelector().getMatchLabels());
+
+        NetworkPolicy dnsOnly = NetworkPolicyDependent.desiredNetworkPolicy(Fixtures.function("""
+                image: registry.example/hello:1
+                network: {egress: []}
+                """), "lambkin-system", Map.of("app.kubernetes.io/name", "lambkin-gateway"));
+        assertEquals(List.of("Ingress", "Egress"), dnsOnly.getSpec().getPolicyTypes());
+        assertEquals(List.of(NetworkPolicyDependent.DNS), dnsOnly.getSpec().getEgress());
     }
 
     @Test
