@@ -41,19 +41,24 @@ public class NetworkPolicyDependent extends CRUDKubernetesDependentResource<Netw
     }
 
     /**
-     * DNS to any address: the resolver a cluster gives pods differs (a kube-dns Service, node-local DNS on a
-     * link-local address), and a Function without names would fail in ways its author cannot see.
+     * DNS: port 53 anywhere (the resolver a cluster gives pods differs, e.g. node-local DNS on a link-local
+     * address), and the cluster's DNS pods (k8s-app=kube-dns in kube-system) on any port, because a policy sees the
+     * port after the Service's translation and CoreDNS often listens on another (1053 when it runs unprivileged).
+     * A Function without names would fail in ways its author cannot see.
      */
-    static final NetworkPolicyEgressRule DNS = new NetworkPolicyEgressRuleBuilder()
+    static final List<NetworkPolicyEgressRule> DNS = List.of(new NetworkPolicyEgressRuleBuilder()
             .addNewPort().withProtocol("UDP").withPort(new IntOrString(53)).endPort()
             .addNewPort().withProtocol("TCP").withPort(new IntOrString(53)).endPort()
-            .build();
+            .build(), new NetworkPolicyEgressRuleBuilder()
+            .addNewTo().withNewNamespaceSelector().addToMatchLabels("kubernetes.io/metadata.name", "kube-system").endNamespaceSelector()
+            .withNewPodSelector().addToMatchLabels("k8s-app", "kube-dns").endPodSelector().endTo()
+            .build());
 
     public static NetworkPolicy desiredNetworkPolicy(Function fn, String gatewayNamespace, Map<String, String> gatewayPods) {
         List<NetworkPolicyEgressRule> egress = Optional.ofNullable(fn.getSpec().network).map(n -> n.egress).orElse(null);
         List<String> types = egress == null ? List.of("Ingress") : List.of("Ingress", "Egress");
         List<NetworkPolicyEgressRule> rules = egress == null ? List.of()
-                : Stream.concat(Stream.of(DNS), egress.stream()).toList();
+                : Stream.concat(DNS.stream(), egress.stream()).toList();
         return new NetworkPolicyBuilder()
                 .withNewMetadata()
                 .withName(FunctionNames.networkPolicy(fn))

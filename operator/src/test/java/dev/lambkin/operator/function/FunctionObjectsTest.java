@@ -161,21 +161,23 @@ class FunctionObjectsTest {
                 """), "lambkin-system", Map.of("app.kubernetes.io/name", "lambkin-gateway"));
         assertEquals(List.of("Ingress", "Egress"), np.getSpec().getPolicyTypes());
         var egress = np.getSpec().getEgress();
-        assertEquals(3, egress.size());
+        assertEquals(4, egress.size());
         assertEquals(List.of("UDP/53", "TCP/53"), egress.getFirst().getPorts().stream()
                 .map(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).toList());
         assertTrue(egress.getFirst().getTo().isEmpty(), "DNS to whichever resolver the cluster gives pods");
-        assertEquals("10.1.0.0/16", egress.get(1).getTo().getFirst().getIpBlock().getCidr());
-        assertEquals(5432, egress.get(1).getPorts().getFirst().getPort().getIntVal());
+        assertEquals(Map.of("k8s-app", "kube-dns"), egress.get(1).getTo().getFirst().getPodSelector().getMatchLabels());
+        assertTrue(egress.get(1).getPorts().isEmpty(), "the DNS pods on the port they listen on, whatever the Service says");
+        assertEquals("10.1.0.0/16", egress.get(2).getTo().getFirst().getIpBlock().getCidr());
+        assertEquals(5432, egress.get(2).getPorts().getFirst().getPort().getIntVal());
         assertEquals(Map.of("kubernetes.io/metadata.name", "payments"),
-                egress.get(2).getTo().getFirst().getNamespaceSelector().getMatchLabels());
+                egress.get(3).getTo().getFirst().getNamespaceSelector().getMatchLabels());
 
         NetworkPolicy dnsOnly = NetworkPolicyDependent.desiredNetworkPolicy(Fixtures.function("""
                 image: registry.example/hello:1
                 network: {egress: []}
                 """), "lambkin-system", Map.of("app.kubernetes.io/name", "lambkin-gateway"));
         assertEquals(List.of("Ingress", "Egress"), dnsOnly.getSpec().getPolicyTypes());
-        assertEquals(List.of(NetworkPolicyDependent.DNS), dnsOnly.getSpec().getEgress());
+        assertEquals(NetworkPolicyDependent.DNS, dnsOnly.getSpec().getEgress());
     }
 
     @Test

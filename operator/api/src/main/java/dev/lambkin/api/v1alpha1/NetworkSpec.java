@@ -12,6 +12,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NetworkSpec {
     @Size(max = 64)
-    @JsonPropertyDescription("Destinations the function's pods may open connections to, as NetworkPolicy egress rules (`to`: ipBlock, namespaceSelector, podSelector; `ports`). Unset (the default): unrestricted, as a Lambda outside a VPC. Set: only these, plus DNS (port 53, UDP and TCP), which is always allowed; `[]` allows DNS only. Answers to the gateway's calls are always allowed. Enforced where the cluster's network plugin enforces NetworkPolicy.")
+    @JsonPropertyDescription("Destinations the function's pods may open connections to, as NetworkPolicy egress rules (`to`: ipBlock, namespaceSelector, podSelector; `ports`). Unset (the default): unrestricted, as a Lambda outside a VPC. Set: only these, plus DNS, which is always allowed (port 53 anywhere, and the cluster's DNS pods, k8s-app=kube-dns in kube-system); `[]` allows DNS only. Answers to the gateway's calls are always allowed. Enforced where the cluster's network plugin enforces NetworkPolicy.")
     public List<NetworkPolicyEgressRule> egress;
 }
