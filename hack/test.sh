@@ -22,6 +22,8 @@ fi
 need_helm; export LAMBKIN_HELM=$HELM
 # the e2e suite calls Lambda's API on the gateway with the AWS CLI, unmodified
 need_awscli; export LAMBKIN_AWS=$AWSCLI
+# ApiFuzzIT tries the gateway against its OpenAPI document with Schemathesis, unmodified
+need_schemathesis; export LAMBKIN_SCHEMATHESIS=$SCHEMATHESIS
 # the integration tests run a real NATS server (JetStream) beside the gateway and operator under test
 need_nats; export LAMBKIN_NATS_SERVER=$NATS_SERVER
 # An operator installed by the quickstart watches every namespace and would fight the one under test.

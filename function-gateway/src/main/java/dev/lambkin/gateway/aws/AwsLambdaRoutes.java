@@ -74,6 +74,12 @@ public class AwsLambdaRoutes {
         router.get(PREFIX + "/:name").handler(ctx -> described(ctx, FunctionConfigurations::function));
         router.get(PREFIX).handler(this::list);
         router.get(PREFIX + "/").handler(this::list);
+        // a served path with another method: 405 naming the one it takes (SDKs never send one; a curl may)
+        onlyThese(router, PREFIX + "/:name/invocations", "POST");
+        onlyThese(router, PREFIX + "/:name/configuration", "GET");
+        onlyThese(router, PREFIX + "/:name", "GET");
+        onlyThese(router, PREFIX, "GET");
+        onlyThese(router, PREFIX + "/", "GET");
         router.route("/2015-03-31/*").handler(ctx -> AwsErrors.answer(ctx.response(), 404, "UnknownOperationException",
                 "Lambkin serves Invoke, GetFunction, GetFunctionConfiguration and ListFunctions of Lambda's API, not "
                         + ctx.request().method() + " " + ctx.request().path(), RequestIds.next(), null));
@@ -270,11 +276,23 @@ public class AwsLambdaRoutes {
         });
     }
 
+    private static void onlyThese(Router router, String path, String allowed) {
+        router.route(path).handler(ctx -> {
+            ctx.response().putHeader("Allow", allowed);
+            AwsErrors.answer(ctx.response(), 405, "MethodNotAllowedException", ctx.request().path() + " takes " + allowed
+                    + ", not " + ctx.request().method(), RequestIds.next(), null);
+        });
+    }
+
     private void failure(RoutingContext ctx) {
         String requestId = RequestIds.next();
         if (ctx.statusCode() == 413) {
             AwsErrors.answer(ctx.response(), 413, "RequestTooLargeException", "Request must be smaller than "
                     + Contract.MAX_SYNC_EVENT_BYTES + " bytes for the Invoke operation", requestId, null);
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            // the body could not be read as sent (e.g. a form type with a broken escape)
+            AwsErrors.answer(ctx.response(), 400, "InvalidRequestContentException", "the request could not be read (HTTP "
+                    + ctx.statusCode() + (ctx.failure() != null ? ": " + ctx.failure().getMessage() : "") + ")", requestId, null);
         } else {
             LOG.errorf(ctx.failure(), "request %s (%s %s) failed in the gateway", requestId, ctx.request().method(), ctx.request().path());
             AwsErrors.answer(ctx.response(), ApiError.internal(requestId), requestId);

@@ -16,6 +16,7 @@ import dev.lambkin.gateway.async.EventQueue;
 import dev.lambkin.gateway.auth.KubernetesAccess;
 import dev.lambkin.gateway.auth.Permission;
 import dev.lambkin.gateway.http.ApiError;
+import dev.lambkin.gateway.http.ApiFallbacks;
 import dev.lambkin.gateway.http.AccessGate;
 import dev.lambkin.gateway.http.InvokeRoutes;
 import dev.lambkin.gateway.invoke.RequestIds;
@@ -28,6 +29,7 @@ import io.nats.client.api.MessageInfo;
 import io.nats.client.api.StreamInfo;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,6 +91,11 @@ public class DeadLetterRoutes {
         router.post(BASE + "/messages/:seq/redrive").handler(ctx -> blocking(ctx, "redrive", q -> redriveOne(q, sequence(ctx))));
         router.post(BASE + "/redrive").handler(ctx -> blocking(ctx, "redrive", q -> redriveMany(q,
                 (int) number(ctx, "limit", 1, MAX_REDRIVE, 100))));
+        ApiFallbacks.onlyThese(router, BASE, HttpMethod.GET);
+        ApiFallbacks.onlyThese(router, BASE + "/messages", HttpMethod.GET, HttpMethod.DELETE);
+        ApiFallbacks.onlyThese(router, BASE + "/messages/:seq", HttpMethod.GET, HttpMethod.DELETE);
+        ApiFallbacks.onlyThese(router, BASE + "/messages/:seq/redrive", HttpMethod.POST);
+        ApiFallbacks.onlyThese(router, BASE + "/redrive", HttpMethod.POST);
     }
 
     @FunctionalInterface
@@ -127,16 +134,23 @@ public class DeadLetterRoutes {
         });
     }
 
+    /** JetStream's API error codes: stream not found, no message found, message delete failed. */
+    private static final int STREAM_NOT_FOUND = 10059, NO_MESSAGE = 10037, DELETE_FAILED = 10057;
+
     private static ApiError error(Queue q, Throwable t) {
         if (t instanceof ApiError e) {
             return e;
         }
-        if (t instanceof JetStreamApiException e && e.getErrorCode() == 404) {
-            return e.getApiErrorCode() == 10059 // stream not found
-                    ? ApiError.notFound("DeadLetterQueue " + q + " not found (or its stream is not provisioned yet)")
-                    : ApiError.notFound("no such message in DeadLetterQueue " + q);
+        if (t instanceof JetStreamApiException e && e.getApiErrorCode() == STREAM_NOT_FOUND) {
+            return ApiError.notFound("DeadLetterQueue " + q + " not found (or its stream is not provisioned yet)");
         }
-        if (t instanceof IOException) {
+        // a missing message is 404 on a read but 400 or 500 (delete failed) on a delete
+        if (t instanceof JetStreamApiException e && (e.getErrorCode() == 404 || e.getApiErrorCode() == NO_MESSAGE
+                || e.getApiErrorCode() == DELETE_FAILED)) {
+            return ApiError.notFound("no such message in DeadLetterQueue " + q);
+        }
+        if (t instanceof IOException || t instanceof java.util.concurrent.TimeoutException
+                || t instanceof java.util.concurrent.ExecutionException) {
             return ApiError.unavailable("DeadLetterStoreUnavailable", "the dead-letter store cannot be reached: " + t.getMessage());
         }
         String requestId = RequestIds.next();

@@ -125,8 +125,10 @@ public class InvokeRoutes {
             fail(ctx, ApiError.tooLarge("the event is larger than " + Contract.MAX_SYNC_EVENT_BYTES + " bytes, the synchronous limit"));
         } else if (ctx.failure() instanceof ApiError e) {
             fail(ctx, e);
-        } else if (ctx.failure() == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            fail(ctx, ApiError.badRequest("the request could not be read (HTTP " + ctx.statusCode() + ")"));
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            // e.g. a form type with a broken escape: the body handler decodes forms before the function sees them
+            fail(ctx, ApiError.badRequest("the request could not be read (HTTP " + ctx.statusCode()
+                    + (ctx.failure() != null ? ": " + ctx.failure().getMessage() : "") + ")"));
         } else {
             String requestId = RequestIds.next();
             LOG.errorf(ctx.failure(), "request %s (%s %s) failed in the gateway", requestId, ctx.request().method(),

@@ -2,6 +2,7 @@ package dev.lambkin.gateway.http;
 
 import io.quarkus.smallrye.health.runtime.SmallRyeLivenessHandler;
 import io.quarkus.smallrye.health.runtime.SmallRyeReadinessHandler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,5 +19,7 @@ public class LegacyHealthRoutes {
     void routes(@Observes Router router) {
         router.get("/q/health/live").handler(new SmallRyeLivenessHandler());
         router.get("/q/health/ready").handler(new SmallRyeReadinessHandler());
+        ApiFallbacks.onlyThese(router, "/q/health/live", HttpMethod.GET);
+        ApiFallbacks.onlyThese(router, "/q/health/ready", HttpMethod.GET);
     }
 }

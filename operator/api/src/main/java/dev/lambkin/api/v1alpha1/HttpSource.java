@@ -21,9 +21,9 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "path must not contain empty, '.' or '..' segments")
 public class HttpSource {
     /** The gateway's own path prefixes, which no route may claim (the gateway also refuses them at run time). */
-    public static final List<String> RESERVED_PREFIXES = List.of("/functions", "/deadletterqueues", "/q", "/2015-03-31");
+    public static final List<String> RESERVED_PREFIXES = List.of("/functions", "/deadletterqueues", "/q", "/2015-03-31", "/openapi.yaml");
     /** The CEL rule of {@link #RESERVED_PREFIXES}. */
-    static final String NOT_RESERVED = "!['/functions', '/deadletterqueues', '/q', '/2015-03-31']"
+    static final String NOT_RESERVED = "!['/functions', '/deadletterqueues', '/q', '/2015-03-31', '/openapi.yaml']"
             + ".exists(p, self.path == p || self.path.startsWith(p + '/'))";
 
     @Required
