@@ -71,7 +71,8 @@ class ApiFuzzIT extends GatewayInThisJvm {
                 // one worker: Python 3.11's ast.parse fails under Hypothesis' threads (SystemError: AST recursion depth)
                 "--request-timeout", "20", "--workers", "1", "--no-color", "--report-dir", reports.toString(),
                 "-H", "Authorization: Bearer " + token));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        // its cache (.schemathesis/) goes with the reports, not into the module
+        Process p = new ProcessBuilder(cmd).directory(reports.toFile()).redirectErrorStream(true)
                 .redirectOutput(reports.resolve("output.txt").toFile()).start();
         p.getOutputStream().close();
         assertTrue(p.waitFor(8, TimeUnit.MINUTES), "schemathesis did not finish in 8 minutes");
