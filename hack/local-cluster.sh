@@ -295,10 +295,16 @@ start_node() {
   start kube-proxy "$BIN/kube-proxy" --kubeconfig="$D/proxy.kubeconfig" --hostname-override="$NODE" \
     --cluster-cidr=10.244.0.0/16 --proxy-mode=iptables --bind-address="$NODE_IP" \
     --healthz-bind-address=127.0.0.1:10256 --metrics-bind-address=127.0.0.1:10249 --nodeport-addresses="$NODE_IP/32"
-  # NetworkPolicy only: pod routes stay the bridge's, Services kube-proxy's; no port of its own is opened
+}
+
+# NetworkPolicy only: pod routes stay the bridge's, Services kube-proxy's; no port of its own is opened. It reads
+# its node's address from the Node object, so it starts once the kubelet has registered it.
+start_policy_enforcer() {
   start kube-router "$KUBE_ROUTER" --kubeconfig="$D/admin.kubeconfig" --hostname-override="$NODE" \
     --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false --enable-ipv6=false \
     --service-cluster-ip-range="$SVC_CIDR" --health-port=0 --metrics-port=0
+  sleep 2
+  running kube-router || die "kube-router stopped at once; see $LOGS/kube-router.log"
 }
 
 # Images the cluster itself needs are built here and kept as tarballs in the cache.
@@ -365,6 +371,7 @@ cmd_up() {
   log "starting node"
   start_node
   wait_for 120 "node $NODE to be Ready" node_ready
+  start_policy_enforcer
   log "node Ready after $((SECONDS - t0))s; starting CoreDNS"
   install_addons
   log "cluster up in $((SECONDS - t0))s (Kubernetes $K8S_VERSION)"
