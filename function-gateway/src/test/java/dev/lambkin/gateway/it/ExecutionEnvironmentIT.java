@@ -22,7 +22,8 @@ import dev.lambkin.gateway.route.PodMarks;
 import dev.lambkin.testing.NatsServerResource;
 import dev.lambkin.testing.TestCluster;
 import dev.lambkin.testing.WithKubernetesCluster;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
@@ -105,9 +106,10 @@ class ExecutionEnvironmentIT extends GatewayInThisJvm {
         assertEquals(200, warm.statusCode(), warm.body());
         String stranded = pod(warm);
         // what a gateway leaves behind when it dies between marking a pod retired and deleting it: no gateway routes
-        // to the pod again, and at maxInstances 1 nothing else could serve
-        cluster.client().pods().inNamespace(cluster.namespace()).withName(stranded).edit(p -> new PodBuilder(p)
-                .editMetadata().addToAnnotations(PodMarks.RETIRED, "its gateway died").endMetadata().build());
+        // to the pod again, and at maxInstances 1 nothing else could serve. A merge patch, as the gateway writes it:
+        // an edit carries the resourceVersion and loses to the kubelet's status writes (409 Conflict)
+        cluster.client().pods().inNamespace(cluster.namespace()).withName(stranded)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), PodMarks.retiredPatch("its gateway died"));
         TestCluster.await(Gateway.START).until(() -> {
             var r = gateway.invoke(cluster, "orphan", "{}");
             return r.statusCode() == 200 && r.headers().firstValue("Lambkin-Function-Error").isEmpty()
