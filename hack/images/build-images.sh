@@ -8,6 +8,7 @@
 #   lambkin.local/hello-lambda-java:dev   (examples/hello-lambda-java, on AWS's Java runtime interface client)
 #   lambkin.local/hello-lambda-python:dev (examples/hello-lambda-python, on AWS's Python runtime interface client)
 #   lambkin.local/hello-lambda-go:dev     (examples/hello-lambda-go, a custom runtime's bootstrap on aws-lambda-go; FROM scratch)
+#   lambkin.local/floor-proxy:dev         (hack/bench/floor-proxy, a bare Vert.x reverse proxy: the benchmarks' floor for one JVM hop)
 #   lambkin.local/nats:<version>           (nats-server with JetStream, built from its Go module, FROM scratch)
 # Usage: hack/images/build-images.sh [--load] [--no-build]   (--load also loads them into the local cluster;
 # --no-build uses the existing target/ instead of running Maven)
@@ -19,8 +20,8 @@ need_docker; select_java; need_maven
 cd "$LAMBKIN_ROOT"
 JAVA_BASE=$(hack/images/build-base.sh | tail -1)
 if [ -n "$build" ]; then
-  log "mvn package (operator, function-gateway, examples/hello-java, examples/hello-lambda-java, test-functions/sdk-probe)"
-  mvn -B -ntp -q package -DskipTests -pl operator,function-gateway,examples/hello-java,examples/hello-lambda-java,test-functions/sdk-probe -am
+  log "mvn package (operator, function-gateway, examples/hello-java, examples/hello-lambda-java, test-functions/sdk-probe, hack/bench/floor-proxy)"
+  mvn -B -ntp -q package -DskipTests -pl operator,function-gateway,examples/hello-java,examples/hello-lambda-java,test-functions/sdk-probe,hack/bench/floor-proxy -am
 fi
 TAG=${LAMBKIN_IMAGE_TAG:-dev}
 for app in operator function-gateway; do
@@ -30,6 +31,8 @@ for app in operator function-gateway; do
 done
 docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-java:$TAG" examples/hello-java >/dev/null
 docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/sdk-probe:$TAG" test-functions/sdk-probe >/dev/null
+[ -f hack/bench/floor-proxy/target/floor-proxy.jar ] &&
+  docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/floor-proxy:$TAG" hack/bench/floor-proxy >/dev/null
 # (with --no-build on a tree built before this example existed, there is nothing to build it from)
 [ -f examples/hello-lambda-java/target/hello.jar ] &&
   docker build -q --build-arg JAVA_BASE="$JAVA_BASE" -t "lambkin.local/hello-lambda-java:$TAG" examples/hello-lambda-java >/dev/null
@@ -79,7 +82,7 @@ fi
 log "built Lambkin's images ($TAG) and $NATS_IMAGE"
 if [ -n "$load" ]; then
   for image in lambkin-operator:$TAG lambkin-gateway:$TAG hello-java:$TAG sdk-probe:$TAG lambkin-runtime-api:$TAG \
-      hello-lambda-java:$TAG hello-lambda-python:$TAG hello-lambda-go:$TAG nats:${NATS_VERSION#v}; do
+      hello-lambda-java:$TAG hello-lambda-python:$TAG hello-lambda-go:$TAG floor-proxy:$TAG nats:${NATS_VERSION#v}; do
     docker image inspect "lambkin.local/$image" >/dev/null 2>&1 && hack/local-cluster.sh load-image "lambkin.local/$image"
   done
 fi
