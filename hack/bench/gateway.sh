@@ -78,6 +78,15 @@ spec:
         readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
         resources: {requests: {cpu: 200m, memory: 256Mi}, limits: {memory: 768Mi}}
         securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, seccompProfile: {type: RuntimeDefault}}
+---
+# the Function's own NetworkPolicy admits only the gateway and the node: let the floor reach the same pod
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: floor-proxy-to-warm}
+spec:
+  podSelector: {matchLabels: {lambkin.dev/function: warm}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: floor-proxy}}}], ports: [{port: 8080}]}]
 EOY
 kubectl -n "$NS" rollout restart deployment/floor-proxy >/dev/null  # a TARGET unchanged since the last run: fresh JIT all the same
 kubectl -n "$NS" rollout status deployment/floor-proxy --timeout=120s >/dev/null
