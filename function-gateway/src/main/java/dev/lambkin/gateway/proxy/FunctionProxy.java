@@ -1,8 +1,10 @@
 package dev.lambkin.gateway.proxy;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.lambkin.gateway.route.Instance;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -58,17 +60,32 @@ public class FunctionProxy {
     }
 
     private final Vertx vertx;
-    private final HttpClient http;
+    /** For calls made off an event loop (none on the invoke path). */
+    private final HttpClient shared;
+    /**
+     * One client per event loop, so a call and its pooled connection share a thread: Vert.x binds a connection to
+     * the loop that opened it, and with one pool for all loops most answers were handed from one loop to another.
+     */
+    private final Map<Thread, HttpClient> perLoop = new ConcurrentHashMap<>();
 
     public FunctionProxy(Vertx vertx) {
         this.vertx = vertx;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(CONNECTIONS_PER_POD)
+        this.shared = newClient();
+    }
+
+    private HttpClient newClient() {
+        return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(CONNECTIONS_PER_POD)
                 .setKeepAliveTimeout(IDLE_SECONDS).setConnectTimeout(2000).setTcpNoDelay(true));
+    }
+
+    private HttpClient client() {
+        return Context.isOnEventLoopThread() ? perLoop.computeIfAbsent(Thread.currentThread(), loop -> newClient()) : shared;
     }
 
     @PreDestroy
     void close() {
-        http.close();
+        shared.close();
+        perLoop.values().forEach(HttpClient::close);
     }
 
     /** Never fails: every way a call can end is a {@link Result}. */
@@ -89,7 +106,7 @@ public class FunctionProxy {
                 request.reset();
             }
         });
-        http.request(options).onComplete(ar -> {
+        client().request(options).onComplete(ar -> {
             if (ar.failed()) {
                 vertx.cancelTimer(timer);
                 result.tryComplete(new NotConnected("cannot reach pod " + instance.pod() + ": " + ar.cause().getMessage()));

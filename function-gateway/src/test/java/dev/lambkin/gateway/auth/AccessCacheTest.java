@@ -42,6 +42,10 @@ class AccessCacheTest {
         assertNull(KubernetesAccess.bearer(null));
         assertNull(KubernetesAccess.bearer("Basic dXNlcjpwYXNz"));
         assertNull(KubernetesAccess.bearer("Bearer "));
+        assertEquals("abc", KubernetesAccess.bearer(" BEARER\tabc"));
+        assertEquals("a b", KubernetesAccess.bearer("Bearer a b"), "the rest after the scheme, as sent");
+        assertNull(KubernetesAccess.bearer("Bearerabc"));
+        assertNull(KubernetesAccess.bearer("Bearer"));
         assertNull(KubernetesAccess.bearer("Bearer " + "x".repeat(20_000)), "bounded");
     }
 }
