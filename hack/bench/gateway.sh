@@ -112,7 +112,7 @@ if [ "$KNATIVE" = 1 ]; then
     kubectl -n "$KNS" get pod -l "serving.knative.dev/revision=$rev" -o go-template='{{range $p := .items}}{{if not $p.metadata.deletionTimestamp}}{{range $p.status.conditions}}{{if and (eq .type "Ready") (eq .status "True")}}{{$p.status.podIP}} {{end}}{{end}}{{end}}{{end}}' | awk '{print $1}'; }
   kn_direct() { # straight to the revision's pod, with 2 req/s through the activator meanwhile: traffic that bypasses
     # the activator is invisible to Knative's autoscaler, which would scale the pod away mid-test
-    local tp out; hey -z "$DURATION" -c 1 -q 2 -m POST -T application/json -H "$kh1" -H "$kh2" -d '{}' "$KN" >/dev/null & tp=$!
+    local tp out; kn -c 1 -q 2 >/dev/null & tp=$!
     out=$(load "$@" "http://$KPOD/"); wait "$tp"; printf '%s' "$out"; }
   kn_wake() { # the revision may have scaled to zero while the other paths ran
     kn -c 4 >/dev/null

@@ -9,10 +9,15 @@ bench_install() {
   bench_new_gateway
 }
 
-# The local cluster up, kubectl and helm on hand, this tree's images built and loaded into it.
-bench_cluster() {
+# The local cluster up and kubectl on hand.
+bench_kube() {
   KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
   export PATH=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin:$PATH
+}
+
+# The local cluster up, kubectl and helm on hand, this tree's images built and loaded into it.
+bench_cluster() {
+  bench_kube
   need_helm
   hack/images/build-images.sh --load >/dev/null
   hack/images/build-test-images.sh --load >/dev/null

@@ -10,8 +10,7 @@ CONNECTIONS=${CONNECTIONS:-16} SECONDS_RECORDED=${SECONDS_RECORDED:-20}
 cd "$LAMBKIN_ROOT"
 need_pkgs hey
 . hack/bench/lib.sh
-KUBECONFIG=$(hack/local-cluster.sh up | tail -1); export KUBECONFIG
-export PATH=$LAMBKIN_CACHE/k8s/$K8S_VERSION/bin:$PATH
+bench_kube
 select_java
 NS=lambkin-bench-gw
 kubectl -n "$NS" get function warm >/dev/null 2>&1 || die "run hack/bench/gateway.sh first (it deploys $NS/warm)"

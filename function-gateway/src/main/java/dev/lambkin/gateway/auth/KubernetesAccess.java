@@ -226,7 +226,10 @@ public class KubernetesAccess {
         return promise.future();
     }
 
-    /** The token of "Bearer <token>" (scheme case-insensitive), else null. By hand: a regex split cost more per call than the rest of the check. */
+    /**
+     * The token of "Bearer &lt;token&gt;" (scheme case-insensitive), else null. Parsed by hand: a regex split cost more
+     * per call than the rest of the check.
+     */
     static String bearer(String authorization) {
         if (authorization == null || authorization.length() > 16384) {
             return null;
