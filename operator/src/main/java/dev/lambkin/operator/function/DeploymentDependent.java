@@ -8,9 +8,11 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.inject.Inject;
+import java.util.Map;
 
 /**
  * The Function's Deployment. The operator owns everything in it but {@code spec.replicas}: that belongs to the
@@ -53,6 +55,32 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
                 .withTemplate(FunctionPodTemplate.of(fn, helper))
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * From its creation until its first update the operator shares {@code spec.replicas} with
+     * {@link #REPLICAS_MANAGER}. The desired Deployment never has replicas, so JOSDK's server-side-apply matcher would
+     * see a difference right after every creation and apply again only to release that share, which is harmless to
+     * keep (the other manager holds the field); compared as if it had them, a new Deployment costs two requests, not three.
+     */
+    @Override
+    public Matcher.Result<Deployment> match(Deployment actual, Deployment desired, Function fn, Context<Function> context) {
+        desired.getSpec().setReplicas(sharedReplicas(actual, context.getControllerConfiguration().fieldManager()));
+        try {
+            return super.match(actual, desired, fn, context);
+        } finally {
+            desired.getSpec().setReplicas(null);
+        }
+    }
+
+    /** spec.replicas of {@code actual} if {@code fieldManager} still applies it, else null. */
+    static Integer sharedReplicas(Deployment actual, String fieldManager) {
+        boolean applies = actual.getMetadata().getManagedFields().stream()
+                .filter(m -> fieldManager.equals(m.getManager()) && "Apply".equals(m.getOperation()))
+                .filter(m -> m.getFieldsV1() != null)
+                .anyMatch(m -> m.getFieldsV1().getAdditionalProperties().get("f:spec") instanceof Map<?, ?> spec
+                        && spec.containsKey("f:replicas"));
+        return applies ? actual.getSpec().getReplicas() : null;
     }
 
     @Override

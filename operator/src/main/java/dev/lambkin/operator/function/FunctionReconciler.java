@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -106,7 +107,10 @@ public class FunctionReconciler implements Reconciler<Function> {
         // coldStarts is the gateway's field (it counts them): compared above, never applied by the operator, so
         // its value as read here can never overwrite a newer count
         next.coldStarts = null;
-        return UpdateControl.patchStatus(StatusPatch.of(fn, new Function(), next));
+        // patched and cached: a reconcile that runs before the informer sees this patch (the dependents' events
+        // arrive meanwhile) would otherwise compute the same status from the old one and apply it again
+        PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(fn, StatusPatch.of(fn, new Function(), next), context);
+        return UpdateControl.noUpdate();
     }
 
     /** A dependent failed or the API did not answer: Ready false with why, until a retry gets through. */

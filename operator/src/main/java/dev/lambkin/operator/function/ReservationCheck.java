@@ -14,6 +14,10 @@ public final class ReservationCheck {
 
     /** Why the function's reservation is refused, or empty when it fits (or it has none). */
     public static Optional<String> problem(Function fn, Collection<Function> all, int total, int unreservedMinimum) {
+        if (Reservations.reserved(fn) == null) {
+            // nothing to grant: no need to look at every other Function (this runs on every reconcile)
+            return Optional.empty();
+        }
         String me = Reservations.key(fn);
         // the Function being reconciled, not the cache's copy of it, which may lag
         var current = Stream.concat(all.stream().filter(f -> !Reservations.key(f).equals(me)), Stream.of(fn)).toList();

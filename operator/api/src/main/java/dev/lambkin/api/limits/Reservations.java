@@ -60,7 +60,8 @@ public final class Reservations {
         return decisions;
     }
 
-    private static Integer reserved(Function fn) {
+    /** The concurrency a Function reserves, or null when it shares the unreserved pool. */
+    public static Integer reserved(Function fn) {
         return fn.getSpec() != null ? FunctionDefaults.reserved(fn.getSpec()) : null;
     }
 }
