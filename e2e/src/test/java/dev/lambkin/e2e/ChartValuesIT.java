@@ -37,6 +37,7 @@ class ChartValuesIT {
         // annotation values are strings in Kubernetes: a bare true would render an object the API server refuses
         refused(cluster, "gateway.podAnnotations.scrape=true", "/gateway/podAnnotations/scrape");
         refused(cluster, "nats.publishers[0].from=everyone", "/nats/publishers/0");
+        refused(cluster, "operator.jvmOptions=TieredStopAtLevel=1", "/operator/jvmOptions");
     }
 
     @Test
