@@ -1,5 +1,9 @@
 package dev.lambkin.operator.function;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 import dev.lambkin.api.v1alpha1.FunctionDefaults;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.operator.config.RuntimeApiConfig;
@@ -12,7 +16,6 @@ import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.inject.Inject;
-import java.util.Map;
 
 /**
  * The Function's Deployment. The operator owns everything in it but {@code spec.replicas}: that belongs to the
@@ -75,7 +78,7 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
 
     /** spec.replicas of {@code actual} if {@code fieldManager} still applies it, else null. */
     static Integer sharedReplicas(Deployment actual, String fieldManager) {
-        boolean applies = actual.getMetadata().getManagedFields().stream()
+        boolean applies = Optional.ofNullable(actual.getMetadata().getManagedFields()).orElse(List.of()).stream()
                 .filter(m -> fieldManager.equals(m.getManager()) && "Apply".equals(m.getOperation()))
                 .filter(m -> m.getFieldsV1() != null)
                 .anyMatch(m -> m.getFieldsV1().getAdditionalProperties().get("f:spec") instanceof Map<?, ?> spec
