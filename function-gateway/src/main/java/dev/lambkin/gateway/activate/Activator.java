@@ -15,8 +15,8 @@ import dev.lambkin.gateway.route.Instances;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.inject.Singleton;
 
 /**
  * Finds an instance for each request: at once when one has a free slot, otherwise by holding the request
@@ -25,7 +25,7 @@ import jakarta.enterprise.event.Event;
  * clock starts only when the call reaches the function. While requests are held the autoscaler counts them; if
  * the function's pods fail to start, every held request fails at once.
  */
-@ApplicationScoped
+@Singleton
 public class Activator {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Activator.class);
     /** A request started waiting for an instance of the function: the autoscaler acts at once. */

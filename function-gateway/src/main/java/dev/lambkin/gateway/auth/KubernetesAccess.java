@@ -25,7 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Who may invoke, the Kubernetes way: the bearer token goes to a TokenReview, the identity it names to a
@@ -34,7 +34,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * server's calls run off the event loop, bounded in time: a slow API server is a 503, never a hang or a guess.
  * With {@code lambkin.gateway.auth.mode=none} every request is allowed (a trusted network only).
  */
-@ApplicationScoped
+@Singleton
 public class KubernetesAccess {
     private static final Logger LOG = Logger.getLogger(KubernetesAccess.class);
     static final Access.Identity ANONYMOUS = new Access.Identity("system:anonymous", "", List.of("system:unauthenticated"), Map.of());

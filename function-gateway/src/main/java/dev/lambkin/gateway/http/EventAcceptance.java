@@ -11,10 +11,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** An edge's asynchronous invocation: accepted once JetStream has stored the event (202); 503 when it could not be. */
-@ApplicationScoped
+@Singleton
 public class EventAcceptance {
     private final EventQueue events;
     private final AsyncMetrics metrics;

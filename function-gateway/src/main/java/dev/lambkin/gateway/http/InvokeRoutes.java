@@ -19,14 +19,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /**
  * {@code POST /functions/{namespace}/{name}}: Lambda's Invoke on Kubernetes. Non-blocking on Vert.x: a request
  * held while its function scales from zero costs a callback, not a thread, so thousands can wait at once.
  */
-@ApplicationScoped
+@Singleton
 public class InvokeRoutes {
     private static final Logger LOG = Logger.getLogger(InvokeRoutes.class);
     private static final JsonFactory JSON = new JsonFactory();

@@ -15,13 +15,13 @@ import dev.lambkin.gateway.record.InvocationMetrics;
 import dev.lambkin.gateway.route.FunctionKey;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * An edge's synchronous call: admission under the function's limits (429 when refused), the invocation, and the
  * edge's own answer of the outcome; a defect of the gateway is a 500 with the request id.
  */
-@ApplicationScoped
+@Singleton
 public class SyncCalls {
     private static final Logger LOG = Logger.getLogger(SyncCalls.class);
     private final Admission admission;

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lambkin.contract.Contract;
 import dev.lambkin.gateway.proxy.FunctionProxy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Reads a pod's answer as the runtime contract defines it: success, or a function error (Lambkin-Function-Error,
  * or any non-2xx status) with the function's own {"errorType","errorMessage"} when it sent them.
  */
-@ApplicationScoped
+@Singleton
 public class FunctionErrors {
     /** How much of a non-contract error body becomes the error message. */
     static final int MESSAGE_CHARS = 512;

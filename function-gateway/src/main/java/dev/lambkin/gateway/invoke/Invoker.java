@@ -20,7 +20,7 @@ import dev.lambkin.gateway.route.Instances;
 import dev.lambkin.gateway.scale.ScaleController;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * The path every admitted invocation takes, sync or async: an instance (at once, or held while one starts, on
@@ -29,7 +29,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * process died is retired (replaced), so no instance ever runs more than perInstance executions. The caller
  * hands over its lease; the invoker releases it when the call is over.
  */
-@ApplicationScoped
+@Singleton
 public class Invoker {
     /** How long a crash's answer waits for the kubelet to say how the process ended. */
     static final long EXIT_WAIT_MILLIS = 1000;

@@ -16,7 +16,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * The call to the pod: POST / with the event and the runtime contract's headers, over pooled HTTP/1.1
@@ -24,7 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * reset), the connection closing before an answer (the process died), no connection at all, and an answer
  * over the size limit (read only up to the limit, then reset).
  */
-@ApplicationScoped
+@Singleton
 public class FunctionProxy {
     /**
      * A pooled connection idle longer than this is closed by the gateway, before servers close theirs (Node's

@@ -18,15 +18,15 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /**
  * Counts cold starts into each Function's status.coldStarts: counted here, added to the status every few seconds
  * with an optimistic-locked patch (resourceVersion), so several gateway replicas add up without losing counts.
  * The operator compares the field but never writes it.
  */
-@ApplicationScoped
+@Singleton
 public class ColdStartCounter {
     private static final Logger LOG = Logger.getLogger(ColdStartCounter.class);
     static final long FLUSH_MILLIS = 5000;

@@ -12,14 +12,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Prometheus metrics of invocations (Micrometer, served at /q/metrics), labelled by namespace and function:
  * invocations by outcome, function errors by kind, throttles by reason, duration, cold starts and their
  * duration, and the gauges concurrent executions and held requests.
  */
-@ApplicationScoped
+@Singleton
 public class InvocationMetrics {
     private final MeterRegistry registry;
     private final ConcurrencyLimiter limiter;

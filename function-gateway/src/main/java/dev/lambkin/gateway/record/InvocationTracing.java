@@ -13,13 +13,13 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * One client span per invocation (waiting for an instance included), child of the gateway's server span, whose
  * context the function receives as {@code traceparent}: a trace shows the caller, the gateway and the function.
  */
-@ApplicationScoped
+@Singleton
 public class InvocationTracing {
     private final Tracer tracer;
 

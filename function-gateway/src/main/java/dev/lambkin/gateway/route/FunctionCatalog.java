@@ -11,11 +11,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /** Every Function in the cluster, from an informer; keeps the limiter's reservations in step with them. */
-@ApplicationScoped
+@Singleton
 public class FunctionCatalog {
     private final KubernetesClient client;
     private final SharedLimits limits;

@@ -32,14 +32,14 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /**
  * Runs the {@link Autoscaler} for every function, every {@code scale-interval} and at once when a request is
  * held, and writes its decision through the Deployment's scale subresource (the gateway owns replicas).
  */
-@ApplicationScoped
+@Singleton
 public class ScaleController {
     private static final Logger LOG = Logger.getLogger(ScaleController.class);
 
