@@ -64,6 +64,12 @@ public class AsyncWorkers {
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private Context context;
     private long timer = -1;
+    /**
+     * The queue depths come from one listing of all the stream's consumers (~1 KB of JSON each, those of deleted
+     * Functions too until their inactive threshold): a gauge needs them at a scrape's pace, not at every sync.
+     */
+    static final long DEPTHS_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+    private long depthsReadAt = System.nanoTime() - DEPTHS_EVERY_NANOS;
     private volatile boolean stopping;
 
     public AsyncWorkers(NatsClient nats, EventQueue queue, FunctionCatalog catalog, Admission admission, Invoker invoker,
@@ -149,6 +155,10 @@ public class AsyncWorkers {
                 LOG.warnf("cannot consume the events of %s yet: %s", key, ex.getMessage());
             }
         }
+        if (System.nanoTime() - depthsReadAt < DEPTHS_EVERY_NANOS) {
+            return;
+        }
+        depthsReadAt = System.nanoTime();
         try {
             Map<String, Long> pending = queue.pendingByConsumer();
             consumers.keySet().forEach(key -> metrics.queueDepth(key,

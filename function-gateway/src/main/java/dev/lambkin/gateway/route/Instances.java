@@ -32,8 +32,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /**
  * The routing table: every function's pods with their IPs, from a pod informer, not DNS. On its first start a
@@ -45,7 +45,7 @@ import jakarta.enterprise.event.Observes;
  * done (its ReplicaSet starts a fresh one, as Lambda replaces an execution environment). Pods failing to
  * start are reported, so requests held for them fail fast.
  */
-@ApplicationScoped
+@Singleton
 public class Instances {
     private static final Logger LOG = Logger.getLogger(Instances.class);
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -124,6 +124,19 @@ public class Instances {
         Map<String, Instance> known = pods.get(key);
         if (known == null) {
             return Optional.empty();
+        }
+        // every call comes here: one pass for the least busy, and the sorted walk only when it is full meanwhile
+        Instance least = null;
+        for (Instance i : known.values()) {
+            if (i.routable() && (least == null || i.outstanding() < least.outstanding())) {
+                least = i;
+            }
+        }
+        if (least == null) {
+            return Optional.empty();
+        }
+        if (least.tryTake(perInstance)) {
+            return Optional.of(least);
         }
         return known.values().stream().filter(Instance::routable).sorted(Comparator.comparingInt(Instance::outstanding))
                 .filter(i -> i.tryTake(perInstance)).findFirst();
