@@ -17,8 +17,9 @@ if ! "$HELM" status lambkin -n lambkin-system >/dev/null 2>&1; then
   hack/images/build-images.sh --load
   "$HELM" upgrade --install lambkin helm/lambkin -n lambkin-system --create-namespace --wait --timeout 180s >/dev/null
 fi
-# earlier runs' namespaces are gone before this one starts
-kubectl get namespaces -o name | { grep '^namespace/lambkin-bench' || true; } | xargs -r kubectl delete --wait=true >/dev/null
+# earlier runs' namespaces are gone before this one starts (only this script's: the other benchmarks' lambkin-bench-*
+# namespaces hold what they and profile-gateway.sh reuse)
+kubectl get namespaces -o name | { grep -E '^namespace/lambkin-bench-[0-9]+$' || true; } | xargs -r kubectl delete --wait=true >/dev/null
 # a fresh operator, so its peak memory belongs to this run
 kubectl -n lambkin-system rollout restart deployment/lambkin-operator >/dev/null
 kubectl -n lambkin-system rollout status deployment/lambkin-operator --timeout=180s >/dev/null
