@@ -155,10 +155,11 @@ public class AsyncWorkers {
                 LOG.warnf("cannot consume the events of %s yet: %s", key, ex.getMessage());
             }
         }
-        if (System.nanoTime() - depthsReadAt < DEPTHS_EVERY_NANOS) {
+        long now = System.nanoTime();
+        if (now - depthsReadAt < DEPTHS_EVERY_NANOS) {
             return;
         }
-        depthsReadAt = System.nanoTime();
+        depthsReadAt = now;
         try {
             Map<String, Long> pending = queue.pendingByConsumer();
             consumers.keySet().forEach(key -> metrics.queueDepth(key,
