@@ -38,6 +38,7 @@ class ChartValuesIT {
         refused(cluster, "gateway.podAnnotations.scrape=true", "/gateway/podAnnotations/scrape");
         refused(cluster, "nats.publishers[0].from=everyone", "/nats/publishers/0");
         refused(cluster, "operator.jvmOptions=TieredStopAtLevel=1", "/operator/jvmOptions");
+        refused(cluster, "gateway.jvmOptions=UseZGC", "/gateway/jvmOptions");
     }
 
     @Test
