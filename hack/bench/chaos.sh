@@ -106,7 +106,7 @@ ready=$(kubectl get functions -n "$NS" -o jsonpath='{range .items[*]}{.metadata.
   | awk '$1 ~ /^chaos-/ && $2 == "True"' | wc -l)
 # one of each per Function: more would be a duplicate (names are derived from the Function, ReplicaSets are not)
 dups=0
-for kind in deployments services networkpolicies replicasets; do
+for kind in deployments networkpolicies replicasets; do
   extra=$(kubectl get "$kind" -n "$NS" -l lambkin.dev/function -o jsonpath='{range .items[*]}{.metadata.labels.lambkin\.dev/function}{"\n"}{end}' \
     | grep '^chaos-' | sort | uniq -d | wc -l)
   dups=$(( dups + extra ))

@@ -30,7 +30,7 @@ public final class FunctionPodTemplate {
     static final long RUN_AS_USER = 65532L;
     /** Lambda's /tmp is 512 MB of ephemeral storage; so is ours, and the root filesystem stays read-only. */
     static final String TMP_SIZE = "512Mi";
-    /** Readiness is checked every second: the gateway watches pods too, but Services should not lag far. */
+    /** Readiness is checked every second: after a pod's first start the gateway's routing follows the kubelet's readiness. */
     static final int PROBE_PERIOD_SECONDS = 1;
 
     private FunctionPodTemplate() {

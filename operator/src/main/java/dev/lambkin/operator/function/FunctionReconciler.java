@@ -38,15 +38,15 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 
 /**
- * Function → Deployment, Service and NetworkPolicy (one dependent each), and a status that says whether the
- * function can be invoked and, if not, why. Pods are watched too, so a start failure shows within seconds.
+ * Function → Deployment and NetworkPolicy (one dependent each), and a status that says whether the function can
+ * be invoked and, if not, why. Pods are watched too, so a start failure shows within seconds. No Service: the
+ * gateway routes to the pods' IPs from its own pod informer, and nothing else may reach them.
  */
 @ControllerConfiguration(name = FunctionReconciler.NAME)
 // a refused dependent is tried again for as long as it fails, at most a minute apart (JOSDK's default gives up after 5)
 @GradualRetry(maxAttempts = -1, maxInterval = 60_000)
 @Workflow(dependents = {
         @Dependent(name = "deployment", type = DeploymentDependent.class),
-        @Dependent(name = "service", type = ServiceDependent.class),
         @Dependent(name = "networkpolicy", type = NetworkPolicyDependent.class)
 })
 public class FunctionReconciler implements Reconciler<Function> {
@@ -142,7 +142,7 @@ public class FunctionReconciler implements Reconciler<Function> {
     private void recordEvents(Function fn, FunctionStatus previous, FunctionStatus next) {
         if (previous == null || previous.observedGeneration == null) {
             events.normal(fn, "created", "Created", "Reconcile",
-                    "created Deployment, Service and NetworkPolicy " + FunctionNames.deployment(fn));
+                    "created Deployment and NetworkPolicy " + FunctionNames.deployment(fn));
         } else if (!Objects.equals(previous.observedGeneration, next.observedGeneration)) {
             events.normal(fn, "generation " + next.observedGeneration, "Updated", "Reconcile",
                     "applied generation " + next.observedGeneration);

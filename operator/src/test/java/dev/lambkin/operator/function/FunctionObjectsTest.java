@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 
@@ -113,16 +112,6 @@ class FunctionObjectsTest {
     }
 
     @Test
-    void serviceTargetsTheNamedPort() {
-        Service s = ServiceDependent.desiredService(FULL);
-        assertEquals("hello", s.getMetadata().getName());
-        assertEquals("ClusterIP", s.getSpec().getType());
-        assertEquals(Map.of("lambkin.dev/function", "hello"), s.getSpec().getSelector());
-        assertEquals(9000, s.getSpec().getPorts().getFirst().getPort());
-        assertEquals("http", s.getSpec().getPorts().getFirst().getTargetPort().getStrVal());
-    }
-
-    @Test
     void onlyTheGatewayMayReachThePods() {
         NetworkPolicy np = NetworkPolicyDependent.desiredNetworkPolicy(FULL, "lambkin-system",
                 Map.of("app.kubernetes.io/name", "lambkin-gateway"));
@@ -137,12 +126,12 @@ class FunctionObjectsTest {
 
     @Test
     void everyOwnedObjectCarriesTheLabelItsInformerSelects() {
-        var objects = List.of(DeploymentDependent.desiredDeployment(FULL, HELPER), ServiceDependent.desiredService(FULL),
+        var objects = List.of(DeploymentDependent.desiredDeployment(FULL, HELPER),
                 NetworkPolicyDependent.desiredNetworkPolicy(FULL, "lambkin-system", Map.of("app.kubernetes.io/name", "lambkin-gateway")));
         for (var o : objects) {
             assertEquals("lambkin-operator", o.getMetadata().getLabels().get("app.kubernetes.io/managed-by"), o.getKind());
         }
-        for (Class<?> dependent : List.of(DeploymentDependent.class, ServiceDependent.class, NetworkPolicyDependent.class)) {
+        for (Class<?> dependent : List.of(DeploymentDependent.class, NetworkPolicyDependent.class)) {
             var informer = dependent.getAnnotation(io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent.class).informer();
             // an object its own informer could not see would be created again and again
             assertEquals("app.kubernetes.io/managed-by=lambkin-operator", informer.labelSelector(), dependent.getSimpleName());
