@@ -133,6 +133,13 @@ public interface GatewayConfig {
         @WithDefault("10s")
         Duration pullExpires();
 
+        /**
+         * How long a gateway keeps reading a function's events after the last one it saw; then it lets the
+         * function's consumer go until events arrive again (idle Functions cost no pulls).
+         */
+        @WithDefault("60s")
+        Duration consumerIdle();
+
         /** Longest an event waits in a gateway for a concurrency slot before it goes back to the stream. */
         @WithDefault("30s")
         Duration throttleWait();

@@ -30,14 +30,20 @@ public class AsyncMetrics {
                 .tags("namespace", key.namespace(), "function", key.name()).register(registry).increment();
     }
 
-    /** Events in the stream not yet taken by a worker, as last read from the function's consumer. */
-    public void queueDepth(FunctionKey key, long pending) {
+    /** Events in the stream not yet done with (waiting, delayed or being worked on), as last read from the stream. */
+    public void queueDepth(FunctionKey key, long stored) {
         depth.computeIfAbsent(key, k -> {
             AtomicLong n = new AtomicLong();
-            Gauge.builder("lambkin.async.queue.depth", n, AtomicLong::get).description("Asynchronous events waiting in the stream")
+            Gauge.builder("lambkin.async.queue.depth", n, AtomicLong::get)
+                    .description("Asynchronous events in the stream not yet done with (waiting, delayed or being worked on)")
                     .tags("namespace", k.namespace(), "function", k.name()).register(registry);
             return n;
-        }).set(pending);
+        }).set(stored);
+    }
+
+    /** Whether the function's queue depth is shown (from its first event on). */
+    public boolean hasQueueDepth(FunctionKey key) {
+        return depth.containsKey(key);
     }
 
     public void delivered(FunctionKey key, Duration age) {

@@ -39,7 +39,8 @@ import jakarta.enterprise.event.Observes;
 /**
  * Takes asynchronous events from the stream and invokes their functions through the same limiter, activator
  * and proxy as synchronous calls. One consumer per function (every gateway replica binds the same durable
- * one), so a throttled or slow function never holds up another's events. Each event is acknowledged only when
+ * one), so a throttled or slow function never holds up another's events, and only while the function has events
+ * ({@link ConsumerPlan}): a thousand idle Functions cost no pulls. Each event is acknowledged only when
  * it is done with: answered, put back for a retry, or stored as a dead letter; an event whose gateway dies is
  * delivered again after the ack wait.
  */
@@ -59,17 +60,14 @@ public class AsyncWorkers {
     private final Vertx vertx;
     private final Draining draining;
     private final Map<FunctionKey, MessageConsumer> consumers = new ConcurrentHashMap<>();
+    /** When each function last had an event stored or waiting (System.nanoTime()), for {@link ConsumerPlan}. */
+    private final Map<FunctionKey, Long> busyAt = new ConcurrentHashMap<>();
+    private final Set<FunctionKey> starting = ConcurrentHashMap.newKeySet();
     /** Throttles and system errors in a row per event, for the backoff; bounded like the events a replica holds. */
     private final SystemFailures systemFailures = new SystemFailures(SYSTEM_FAILURES_KEPT);
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     private Context context;
     private long timer = -1;
-    /**
-     * The queue depths come from one listing of all the stream's consumers (~1 KB of JSON each, those of deleted
-     * Functions too until their inactive threshold): a gauge needs them at a scrape's pace, not at every sync.
-     */
-    static final long DEPTHS_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-    private long depthsReadAt = System.nanoTime() - DEPTHS_EVERY_NANOS;
     private volatile boolean stopping;
 
     public AsyncWorkers(NatsClient nats, EventQueue queue, FunctionCatalog catalog, Admission admission, Invoker invoker,
@@ -91,11 +89,13 @@ public class AsyncWorkers {
     void start(@Observes StartupEvent e) {
         draining.onDrain(this::drain);
         context = vertx.getOrCreateContext();
+        queue.onStored(this::stored);
         nats.onConnected(() -> blocking.execute(() -> {
             ensureStream();
             restartConsumers();
         }));
-        // Functions come and go; their consumers follow (and the queue depth gauges are refreshed)
+        // events stored by other replicas (or before a restart) find a consumer here within this period; Functions
+        // come and go, their consumers follow; the queue depth gauges are refreshed
         timer = vertx.setPeriodic(2000, t -> blocking.execute(this::sync));
     }
 
@@ -131,41 +131,71 @@ public class AsyncWorkers {
         sync();
     }
 
+    /** This gateway stored an event: its function's events are read here from now on, without waiting for a sync. */
+    private void stored(FunctionKey key) {
+        busyAt.put(key, System.nanoTime());
+        if (!stopping && !consumers.containsKey(key) && starting.add(key)) {
+            blocking.execute(() -> {
+                try {
+                    startNow(key);
+                } finally {
+                    starting.remove(key);
+                }
+            });
+        }
+    }
+
+    private synchronized void startNow(FunctionKey key) {
+        if (!stopping && nats.connected() && !consumers.containsKey(key) && catalog.get(key).isPresent()) {
+            consume(key);
+        }
+    }
+
     private synchronized void sync() {
         if (stopping || !catalog.synced() || !nats.connected()) {
             return;
         }
-        Set<FunctionKey> wanted = catalog.all().stream().map(FunctionKey::of).collect(Collectors.toSet());
-        for (FunctionKey key : Set.copyOf(consumers.keySet())) {
-            if (!wanted.contains(key)) {
-                consumers.remove(key).stop(); // events of a deleted Function wait in the stream in case it returns
-            }
-        }
-        for (FunctionKey key : wanted) {
-            if (consumers.containsKey(key)) {
-                continue;
-            }
-            try {
-                String name = queue.ensureConsumer(key);
-                consumers.put(key, nats.connection().getStreamContext(StreamNames.EVENTS_STREAM).getConsumerContext(name)
-                        .consume(ConsumeOptions.builder().batchSize(Math.min(64, config.maxPendingPerFunction()))
-                                .expiresIn(config.pullExpires().toMillis()).build(),
-                                m -> context.runOnContext(v -> handle(key, m))));
-            } catch (Exception ex) {
-                LOG.warnf("cannot consume the events of %s yet: %s", key, ex.getMessage());
-            }
-        }
-        long now = System.nanoTime();
-        if (now - depthsReadAt < DEPTHS_EVERY_NANOS) {
+        Map<String, Long> stored;
+        try {
+            stored = queue.storedBySubject();
+        } catch (Exception ex) {
+            LOG.debugf("the events stream's subjects not read: %s", ex.getMessage());
             return;
         }
-        depthsReadAt = now;
+        Set<FunctionKey> functions = catalog.all().stream().map(FunctionKey::of).collect(Collectors.toSet());
+        long now = System.nanoTime();
+        busyAt.keySet().retainAll(functions);
+        for (FunctionKey key : functions) {
+            long n = stored.getOrDefault(StreamNames.eventSubject(key.namespace(), key.name()), 0L);
+            if (n > 0) {
+                busyAt.put(key, now);
+            }
+            if (n > 0 || metrics.hasQueueDepth(key)) {
+                metrics.queueDepth(key, n);
+            }
+        }
+        for (ConsumerPlan.Change change : ConsumerPlan.changes(Set.copyOf(consumers.keySet()), functions, busyAt, now,
+                config.consumerIdle())) {
+            switch (change) {
+                case ConsumerPlan.Stop stop -> {
+                    // events of a deleted Function wait in the stream in case it returns
+                    consumers.remove(stop.key()).stop();
+                    LOG.debugf("stopped reading the events of %s (%s)", stop.key(), stop.why());
+                }
+                case ConsumerPlan.Start start -> consume(start.key());
+            }
+        }
+    }
+
+    private void consume(FunctionKey key) {
         try {
-            Map<String, Long> pending = queue.pendingByConsumer();
-            consumers.keySet().forEach(key -> metrics.queueDepth(key,
-                    pending.getOrDefault(StreamNames.eventConsumer(key.namespace(), key.name()), 0L)));
+            String name = queue.ensureConsumer(key);
+            consumers.put(key, nats.connection().getStreamContext(StreamNames.EVENTS_STREAM).getConsumerContext(name)
+                    .consume(ConsumeOptions.builder().batchSize(Math.min(64, config.maxPendingPerFunction()))
+                            .expiresIn(config.pullExpires().toMillis()).build(),
+                            m -> context.runOnContext(v -> handle(key, m))));
         } catch (Exception ex) {
-            LOG.debugf("queue depths not read: %s", ex.getMessage());
+            LOG.warnf("cannot consume the events of %s yet: %s", key, ex.getMessage());
         }
     }
 

@@ -23,12 +23,14 @@ import io.nats.client.api.PublishAck;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfoOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The events stream: every accepted asynchronous event is a message in it until a worker acknowledges it
  * (work-queue retention), one durable consumer per function shared by all gateway replicas. An event counts as
- * accepted only when JetStream has acknowledged the publish, i.e. stored it.
+ * accepted only when JetStream has acknowledged the publish, i.e. stored it; whoever listens (the workers) hears of
+ * each stored event's function at once.
  */
 @ApplicationScoped
 public class EventQueue {
@@ -39,6 +41,8 @@ public class EventQueue {
     private final NatsConfig natsConfig;
     private final GatewayConfig.Async config;
     private volatile boolean streamReady;
+    private volatile java.util.function.Consumer<FunctionKey> onStored = key -> {
+    };
 
     public EventQueue(NatsClient nats, NatsConfig natsConfig, GatewayConfig config) {
         this.nats = nats;
@@ -101,24 +105,35 @@ public class EventQueue {
         return name;
     }
 
+    /** Told the function of every event this gateway stored (on the thread that completed the publish). */
+    public void onStored(java.util.function.Consumer<FunctionKey> listener) {
+        this.onStored = listener;
+    }
+
     /** Completes with the stream sequence once JetStream stored the event; fails with IOException otherwise. */
     public CompletionStage<Long> publish(AsyncEvent event) {
         try {
             CompletableFuture<PublishAck> ack = nats.jetStream().publishAsync(event.toMessage(), PublishOptions.builder()
                     .expectedStream(StreamNames.EVENTS_STREAM).messageId(event.messageId()).build());
-            return ack.orTimeout(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(PublishAck::getSeqno);
+            return ack.orTimeout(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(stored -> {
+                onStored.accept(event.function());
+                return stored.getSeqno();
+            });
         } catch (IOException | RuntimeException e) {
             // e.g. an event over the server's max_payload: refused, never half-stored
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** Events not yet taken by a worker, per consumer name: one listing for all functions, not a call each. */
-    public java.util.Map<String, Long> pendingByConsumer() throws IOException, JetStreamApiException {
-        java.util.Map<String, Long> pending = new java.util.HashMap<>();
-        for (var info : nats.management().getConsumers(StreamNames.EVENTS_STREAM)) {
-            pending.put(info.getName(), info.getNumPending());
-        }
-        return pending;
+    /**
+     * Events stored and not yet done with (waiting, delayed or in a worker's hands), per subject: one request for
+     * all functions, and only subjects that hold any are listed (the client pages through a long answer).
+     */
+    public java.util.Map<String, Long> storedBySubject() throws IOException, JetStreamApiException {
+        var state = nats.management().getStreamInfo(StreamNames.EVENTS_STREAM,
+                StreamInfoOptions.filterSubjects(StreamNames.EVENTS_SUBJECTS)).getStreamState();
+        java.util.Map<String, Long> stored = new java.util.HashMap<>();
+        state.getSubjects().forEach(subject -> stored.put(subject.getName(), subject.getCount()));
+        return stored;
     }
 }

@@ -67,6 +67,7 @@ class AsyncIT extends GatewayInThisJvm {
 
     @Test
     void anEventIsAcceptedOnceStoredEvenAtTheLimitAndDeliveredWhenASlotOpens(TestCluster cluster) throws Exception {
+        Gateway.function(cluster, "untouched", "image: lambkin.local/netcheck:dev\nargs: [serve]");
         Gateway.function(cluster, "paused", "image: lambkin.local/netcheck:dev\nargs: [serve]\nconcurrency: {reserved: 0}");
         var accepted = gateway.invoke(cluster, "paused", "{\"order\": 42}", EVENT, "Event");
         assertEquals(202, accepted.statusCode(), accepted.body());
@@ -83,6 +84,15 @@ class AsyncIT extends GatewayInThisJvm {
                 .anyMatch(s -> id.equals(((JsonObject) s).getString("id")) && "1".equals(((JsonObject) s).getString("attempt"))));
         TestCluster.await(Duration.ofSeconds(20)).until(() -> gateway.manage("/q/metrics").body()
                 .contains("lambkin_async_accepted_total{function=\"paused\",namespace=\"" + cluster.namespace() + "\"} 1.0"));
+        // done with its events, the function is let go (the test profile's consumerIdle is 3 s): no gateway pulls for
+        // it any more, and a Function that never had an event never had a consumer
+        try (Connection nats = Nats.connect(NatsServer.shared().url())) {
+            var jsm = nats.jetStreamManagement();
+            TestCluster.await(Duration.ofSeconds(60)).until(() -> jsm.getConsumerInfo(StreamNames.EVENTS_STREAM,
+                    StreamNames.eventConsumer(cluster.namespace(), "paused")).getNumWaiting() == 0);
+            assertTrue(jsm.getConsumerNames(StreamNames.EVENTS_STREAM).stream()
+                    .noneMatch(StreamNames.eventConsumer(cluster.namespace(), "untouched")::equals));
+        }
     }
 
     @Test
