@@ -40,6 +40,17 @@ done > "$manifest"
 # every request the API server answered but watches, by anyone: the operator's own and those its objects cause
 api_requests() { kubectl get --raw /metrics | awk '/^apiserver_request_total/ && !/verb="WATCH"/ {s += $2} END {printf "%d", s}'; }
 REQ0=$(api_requests)
+# CPU seconds each process of the installation and the cluster used, so the time can be read against 2 cores
+GATEWAY_PID=$(pgrep -f '/app/quarkus-run.jar' | while read -r p; do [ "$p" != "$PID" ] && grep -q kubepods "/proc/$p/cgroup" 2>/dev/null \
+  && tr '\0' '\n' < "/proc/$p/environ" | grep -q '^LAMBKIN_GATEWAY_' && echo "$p"; done | head -1 || true)
+cpu_ticks() { # name ticks, for each process counted
+  local comm; for comm in kube-apiserver etcd kube-controller kube-scheduler kubelet kube-proxy kube-router nats-server containerd; do
+    pgrep -x "$comm" | while read -r p; do awk -v n="$comm" '{print n, $14 + $15}' "/proc/$p/stat" 2>/dev/null; done
+  done
+  awk '{print "operator", $14 + $15}' "/proc/$PID/stat"
+  [ -n "$GATEWAY_PID" ] && awk '{print "gateway", $14 + $15}' "/proc/$GATEWAY_PID/stat" || true
+}
+CPU0=$(cpu_ticks)
 log "applying $N Functions"
 t0=$(date +%s.%N)
 kubectl apply -n "$NS" -f "$manifest" >/dev/null
@@ -52,9 +63,16 @@ done
 t1=$(date +%s.%N)
 PEAK_RSS=$(kb "$PID" VmHWM)
 REQ1=$(api_requests)
+CPU1=$(cpu_ticks)
 printf '\nFunctions:                       %d\n' "$N"
 printf 'kubectl apply took:              %.1f s\n' "$(echo "$t_applied - $t0" | bc -l)"
 printf 'all Ready after:                 %.1f s (%.1f Functions/s)\n' "$(echo "$t1 - $t0" | bc -l)" "$(echo "$N / ($t1 - $t0)" | bc -l)"
 printf 'API requests until then:         %d (%.1f per Function)\n' $((REQ1 - REQ0)) "$(echo "($REQ1 - $REQ0) / $N" | bc -l)"
 printf 'operator RSS idle / peak:        %d MiB / %d MiB (peak is %.2fx idle)\n' $((IDLE_RSS / 1024)) $((PEAK_RSS / 1024)) "$(echo "$PEAK_RSS / $IDLE_RSS" | bc -l)"
+hz=$(getconf CLK_TCK)
+# per name (containerd runs twice), in the order first seen, with the total
+printf 'CPU seconds until then:          %s\n' "$( { echo "$CPU0" | sed 's/^/0 /'; echo "$CPU1" | sed 's/^/1 /'; } | awk -v hz="$hz" '
+  !($2 in seen) { seen[$2] = 1; order[++n] = $2 } { d[$2] += ($1 == 1 ? $3 : -$3) }
+  END { for (i = 1; i <= n; i++) { k = order[i]; total += d[k] / hz; printf "%s %.1f, ", k, d[k] / hz }
+        printf "total %.1f", total }')"
 kubectl delete namespace "$NS" --wait=false >/dev/null
