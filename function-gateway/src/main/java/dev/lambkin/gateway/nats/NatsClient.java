@@ -26,6 +26,7 @@ public class NatsClient {
     private final NatsConfig config;
     private final CopyOnWriteArrayList<Runnable> onConnected = new CopyOnWriteArrayList<>();
     private volatile Connection connection;
+    private volatile boolean everConnected;
 
     public NatsClient(NatsConfig config) {
         this.config = config;
@@ -37,6 +38,7 @@ public class NatsClient {
             connection = conn;
             if (type == ConnectionListener.Events.CONNECTED || type == ConnectionListener.Events.RECONNECTED
                     || type == ConnectionListener.Events.RESUBSCRIBED) {
+                everConnected = true;
                 onConnected.forEach(Runnable::run);
             }
         });
@@ -48,6 +50,11 @@ public class NatsClient {
         if (connected()) {
             action.run();
         }
+    }
+
+    /** Whether a connection was ever established since start-up (it may be down now). */
+    public boolean everConnected() {
+        return everConnected;
     }
 
     public boolean connected() {

@@ -18,6 +18,14 @@ public interface NatsConfig {
     @WithDefault("1")
     int streamReplicas();
 
+    /**
+     * How long a starting gateway waits for its first NATS connection before it reports ready anyway: a replica that
+     * joins a rolling update takes asynchronous calls only once it can store them, but a NATS that is down does not
+     * keep the synchronous path (which never needs it) from starting.
+     */
+    @WithDefault("20s")
+    java.time.Duration readinessWait();
+
     /** file or memory. */
     @WithDefault("file")
     String storage();
