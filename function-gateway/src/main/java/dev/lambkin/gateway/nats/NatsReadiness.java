@@ -21,7 +21,7 @@ import jakarta.enterprise.event.Observes;
 public class NatsReadiness implements HealthCheck {
     private final NatsClient nats;
     private final Duration wait;
-    private long startedAt = System.nanoTime();
+    private volatile long startedAt = System.nanoTime();
 
     public NatsReadiness(NatsClient nats, NatsConfig config) {
         this.nats = nats;
