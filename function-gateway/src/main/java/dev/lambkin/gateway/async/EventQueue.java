@@ -115,10 +115,10 @@ public class EventQueue {
         try {
             CompletableFuture<PublishAck> ack = nats.jetStream().publishAsync(event.toMessage(), PublishOptions.builder()
                     .expectedStream(StreamNames.EVENTS_STREAM).messageId(event.messageId()).build());
-            return ack.orTimeout(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(stored -> {
-                onStored.accept(event.function());
-                return stored.getSeqno();
-            });
+            CompletableFuture<Long> stored = ack.orTimeout(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(PublishAck::getSeqno);
+            // beside the caller's chain, not in it: nothing the listener does can fail an event that is stored
+            stored.thenRun(() -> onStored.accept(event.function()));
+            return stored;
         } catch (IOException | RuntimeException e) {
             // e.g. an event over the server's max_payload: refused, never half-stored
             return CompletableFuture.failedFuture(e);
