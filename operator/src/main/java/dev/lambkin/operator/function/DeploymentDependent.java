@@ -10,25 +10,24 @@ import dev.lambkin.operator.config.RuntimeApiConfig;
 import dev.lambkin.operator.names.FunctionNames;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.inject.Inject;
 
 /**
  * The Function's Deployment. The operator owns everything in it but {@code spec.replicas}: that belongs to the
- * gateway's autoscaler (scale subresource). Every apply omits replicas; only the creation sets it, to
- * {@code minInstances}, and hands the field to a manager of its own at once, so server-side apply never drops
- * it back to the default of 1 when the operator stops sending it (see ../shared/notes/kubernetes-pitfalls.md).
+ * gateway's autoscaler (scale subresource). The creation sets it to {@code minInstances}; later applies send it,
+ * at its live value, only while the operator is still its sole field manager, and never once the gateway (or
+ * anyone) has scaled the Deployment, so server-side apply never drops it back to the default of 1 (see
+ * ../shared/notes/kubernetes-pitfalls.md). One request per new Deployment: no separate hand-over of the field.
  */
 // only the objects Lambkin made are cached, not every one in the watched namespaces
 @KubernetesDependent(informer = @Informer(labelSelector = FunctionNames.OWNED))
 public class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, Function> {
-    /** Field manager that holds spec.replicas from creation until the gateway scales the Deployment. */
-    public static final String REPLICAS_MANAGER = "lambkin-replicas";
-
     @Inject
     RuntimeApiConfig runtimeApi;
 
@@ -38,10 +37,20 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
 
     @Override
     protected Deployment desired(Function fn, Context<Function> context) {
-        return desiredDeployment(fn, new LambdaRuntimePod.Helper(runtimeApi.image(), runtimeApi.region()));
+        Deployment desired = desiredDeployment(fn, new LambdaRuntimePod.Helper(runtimeApi.image(), runtimeApi.region()));
+        Optional<Deployment> actual = getSecondaryResource(fn, context);
+        desired.getSpec().setReplicas(actual.isEmpty() ? Integer.valueOf(FunctionDefaults.minInstances(fn.getSpec()))
+                : ownReplicas(actual.get(), context.getControllerConfiguration().fieldManager()));
+        return desired;
     }
 
-    /** The Deployment as the operator applies it: no replicas. */
+    /** By name, as {@link FunctionNames} derives it: JOSDK's default asks {@link #desired}, which asks for the actual one. */
+    @Override
+    protected ResourceID targetSecondaryResourceID(Function fn, Context<Function> context) {
+        return new ResourceID(FunctionNames.deployment(fn), fn.getMetadata().getNamespace());
+    }
+
+    /** The Deployment as the operator applies it once someone else holds the replicas: without them. */
     public static Deployment desiredDeployment(Function fn, LambdaRuntimePod.Helper helper) {
         return new DeploymentBuilder()
                 .withNewMetadata()
@@ -60,24 +69,8 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
                 .build();
     }
 
-    /**
-     * From its creation until its first update the operator shares {@code spec.replicas} with
-     * {@link #REPLICAS_MANAGER}. The desired Deployment never has replicas, so JOSDK's server-side-apply matcher would
-     * see a difference right after every creation and apply again only to release that share, which is harmless to
-     * keep (the other manager holds the field); compared as if it had them, a new Deployment costs two requests, not three.
-     */
-    @Override
-    public Matcher.Result<Deployment> match(Deployment actual, Deployment desired, Function fn, Context<Function> context) {
-        desired.getSpec().setReplicas(sharedReplicas(actual, context.getControllerConfiguration().fieldManager()));
-        try {
-            return super.match(actual, desired, fn, context);
-        } finally {
-            desired.getSpec().setReplicas(null);
-        }
-    }
-
-    /** spec.replicas of {@code actual} if {@code fieldManager} still applies it, else null. */
-    static Integer sharedReplicas(Deployment actual, String fieldManager) {
+    /** spec.replicas of {@code actual} if {@code fieldManager}'s apply still holds it, else null. */
+    static Integer ownReplicas(Deployment actual, String fieldManager) {
         boolean applies = Optional.ofNullable(actual.getMetadata().getManagedFields()).orElse(List.of()).stream()
                 .filter(m -> fieldManager.equals(m.getManager()) && "Apply".equals(m.getOperation()))
                 .filter(m -> m.getFieldsV1() != null)
@@ -86,19 +79,37 @@ public class DeploymentDependent extends CRUDKubernetesDependentResource<Deploym
         return applies ? actual.getSpec().getReplicas() : null;
     }
 
+    /**
+     * With replicas (the operator still held them when its cache was read), applied without force: if the gateway
+     * scaled meanwhile, the API server refuses the stale count instead of taking the scale back, and the apply is
+     * made again without replicas, which the operator no longer holds. Without replicas, forced as JOSDK does.
+     */
     @Override
-    public Deployment create(Deployment desired, Function fn, Context<Function> context) {
-        int replicas = FunctionDefaults.minInstances(fn.getSpec());
-        desired.getSpec().setReplicas(replicas);
-        Deployment created = super.create(desired, fn, context);
-        // Hand spec.replicas to a manager of its own; the operator's next apply (without replicas) then
-        // releases its share and the field stays.
-        Deployment replicasOnly = new DeploymentBuilder()
-                .withNewMetadata().withName(created.getMetadata().getName())
-                .withNamespace(created.getMetadata().getNamespace()).endMetadata()
-                .withNewSpec().withReplicas(replicas).endSpec()
-                .build();
-        return context.getClient().resource(replicasOnly).fieldManager(REPLICAS_MANAGER).forceConflicts()
-                .serverSideApply();
+    public Deployment update(Deployment actual, Deployment desired, Function fn, Context<Function> context) {
+        if (desired.getSpec().getReplicas() == null) {
+            return super.update(actual, desired, fn, context);
+        }
+        try {
+            return context.getClient().resource(desired).fieldManager(context.getControllerConfiguration().fieldManager())
+                    .serverSideApply();
+        } catch (KubernetesClientException e) {
+            if (!replicasConflict(e)) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                // another manager holds some other field: take it, as JOSDK does; the count sent is the one the
+                // server has (it was not in conflict)
+                return super.update(actual, desired, fn, context);
+            }
+            desired.getSpec().setReplicas(null);
+            return super.update(actual, desired, fn, context);
+        }
+    }
+
+    /** A server-side apply refused because another field manager holds {@code spec.replicas} with another value. */
+    public static boolean replicasConflict(KubernetesClientException e) {
+        return e.getCode() == 409 && e.getStatus() != null && e.getStatus().getDetails() != null
+                && e.getStatus().getDetails().getCauses() != null
+                && e.getStatus().getDetails().getCauses().stream().anyMatch(c -> ".spec.replicas".equals(c.getField()));
     }
 }

@@ -116,6 +116,11 @@ public class FunctionReconciler implements Reconciler<Function> {
     /** A dependent failed or the API did not answer: Ready false with why, until a retry gets through. */
     @Override
     public ErrorStatusUpdateControl<Function> updateErrorStatus(Function fn, Context<Function> context, Exception e) {
+        if (ReconcileFailure.namespaceTerminating(e)) {
+            // the namespace's deletion takes the Function too: its objects cannot be made again, so no retry
+            LOG.debugf("%s/%s: its namespace is being deleted", fn.getMetadata().getNamespace(), fn.getMetadata().getName());
+            return ErrorStatusUpdateControl.<Function>noStatusUpdate().withNoRetry();
+        }
         FunctionStatus previous = fn.getStatus() != null ? fn.getStatus() : new FunctionStatus();
         FunctionStatus next = new FunctionStatus();
         // the generation was not applied: observedGeneration stays (the Ready condition names the one that failed)

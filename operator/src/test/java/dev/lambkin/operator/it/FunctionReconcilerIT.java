@@ -2,6 +2,7 @@ package dev.lambkin.operator.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -11,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.lambkin.api.v1alpha1.Function;
+import dev.lambkin.operator.function.DeploymentDependent;
+import dev.lambkin.operator.function.FunctionReconciler;
 import dev.lambkin.operator.status.Conditions;
 import dev.lambkin.testing.TestCluster;
 import dev.lambkin.testing.WithKubernetesCluster;
@@ -18,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -96,6 +100,16 @@ class FunctionReconcilerIT {
 
         // the gateway scales through the scale subresource, as another field manager
         cluster.client().apps().deployments().inNamespace(ns).withName("scaled").scale(2);
+        assertEquals(2, deployment(cluster, "scaled").getSpec().getReplicas());
+        // an operator whose cache still shows its own count of 0 is refused, not obeyed, when it applies that count
+        Deployment stale = deployment(cluster, "scaled");
+        stale.getMetadata().setManagedFields(null);
+        stale.getMetadata().setResourceVersion(null);
+        stale.setStatus(null);
+        stale.getSpec().setReplicas(0);
+        var refused = assertThrows(KubernetesClientException.class,
+                () -> cluster.client().resource(stale).fieldManager(FunctionReconciler.NAME).serverSideApply());
+        assertTrue(DeploymentDependent.replicasConflict(refused), refused.getMessage());
         assertEquals(2, deployment(cluster, "scaled").getSpec().getReplicas());
 
         cluster.patchSpec(Function.class, "scaled", "{\"env\": [{\"name\": \"COLOR\", \"value\": \"blue\"}]}");

@@ -1,6 +1,7 @@
 package dev.lambkin.operator.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -44,5 +45,25 @@ class ReconcileFailureTest {
     void theMessageIsBoundedAndNeverEmpty() {
         assertTrue(ReconcileFailure.message(new IllegalStateException("x".repeat(5000))).length() <= ReconcileFailure.MESSAGE_CHARS);
         assertEquals("reconcile failed (retried): NullPointerException", ReconcileFailure.message(new NullPointerException()));
+    }
+
+    @Test
+    void aNamespaceBeingDeletedIsToldApartFromOtherRefusals() {
+        // as the API server answers a create in a namespace being deleted
+        var terminating = new KubernetesClientException(new StatusBuilder().withCode(403).withReason("Forbidden")
+                .withMessage("networkpolicies.networking.k8s.io \"f\" is forbidden: unable to create new content in namespace b"
+                        + " because it is being terminated")
+                .withNewDetails().withName("f").withKind("networkpolicies").addNewCause().withReason("NamespaceTerminating")
+                .withField("metadata.namespace").withMessage("namespace b is being terminated").endCause().endDetails().build());
+        var quota = new KubernetesClientException(new StatusBuilder().withCode(403)
+                .withMessage("deployments.apps \"f\" is forbidden: exceeded quota: no-deployments").build());
+        assertTrue(ReconcileFailure.namespaceTerminating(new RuntimeException("wrapped", terminating)));
+        assertTrue(ReconcileFailure.namespaceTerminating(new io.javaoperatorsdk.operator.AggregatedOperatorException(
+                "Exception(s) during workflow execution.", java.util.Map.of("deployment", terminating, "networkpolicy", terminating))));
+        assertFalse(ReconcileFailure.namespaceTerminating(quota));
+        assertFalse(ReconcileFailure.namespaceTerminating(new IllegalStateException("no API server")));
+        // one dependent refused for another reason: that one is worth retrying
+        assertFalse(ReconcileFailure.namespaceTerminating(new io.javaoperatorsdk.operator.AggregatedOperatorException(
+                "Exception(s) during workflow execution.", java.util.Map.of("deployment", terminating, "networkpolicy", quota))));
     }
 }
