@@ -51,19 +51,30 @@ cpu_ticks() { # name ticks, for each process counted
   [ -n "$GATEWAY_PID" ] && awk '{print "gateway", $14 + $15}' "/proc/$GATEWAY_PID/stat" || true
 }
 CPU0=$(cpu_ticks)
+# the whole machine's ticks (user nice system idle iowait irq softirq steal), to see what the processes above miss
+machine_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8, $5 + $6, $9}' /proc/stat; }
+M0=$(machine_ticks)
+# Ready is counted from one watch: a loop that listed all N Functions twice a second took a good share of the two cores
+# (the API server's serialising and kubectl's decoding of 1,000 objects each time) from the run it measured, and
+# `kubectl wait --all` waits on each object in turn (200 s for 1,000 on an idle machine)
+events=$(mktemp); trap 'rm -f "$manifest" "$events"; kill "$watcher" 2>/dev/null || true' EXIT
+kubectl get functions -n "$NS" --watch -o jsonpath='{.metadata.name} {.status.conditions[?(@.type=="Ready")].status}{"\n"}' \
+  >"$events" 2>/dev/null &
+watcher=$!
 log "applying $N Functions"
 t0=$(date +%s.%N)
 kubectl apply -n "$NS" -f "$manifest" >/dev/null
 t_applied=$(date +%s.%N)
-while :; do
-  ready=$(kubectl get fn -n "$NS" -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True || true)
-  [ "$ready" -ge "$N" ] && break
+until [ "$(awk '{ready[$1] = $2} END {n = 0; for (f in ready) if (ready[f] == "True") n++; print n}' "$events")" -ge "$N" ]; do
+  kill -0 "$watcher" 2>/dev/null || die "the watch on the Functions ended before all were Ready"
   sleep 0.5
 done
+kill "$watcher" 2>/dev/null || true
 t1=$(date +%s.%N)
 PEAK_RSS=$(kb "$PID" VmHWM)
 REQ1=$(api_requests)
 CPU1=$(cpu_ticks)
+M1=$(machine_ticks)
 printf '\nFunctions:                       %d\n' "$N"
 printf 'kubectl apply took:              %.1f s\n' "$(echo "$t_applied - $t0" | bc -l)"
 printf 'all Ready after:                 %.1f s (%.1f Functions/s)\n' "$(echo "$t1 - $t0" | bc -l)" "$(echo "$N / ($t1 - $t0)" | bc -l)"
@@ -75,4 +86,7 @@ printf 'CPU seconds until then:          %s\n' "$( { echo "$CPU0" | sed 's/^/0 /
   !($2 in seen) { seen[$2] = 1; order[++n] = $2 } { d[$2] += ($1 == 1 ? $3 : -$3) }
   END { for (i = 1; i <= n; i++) { k = order[i]; total += d[k] / hz; printf "%s %.1f, ", k, d[k] / hz }
         printf "total %.1f", total }')"
+read -r busy0 idle0 steal0 <<<"$M0"; read -r busy1 idle1 steal1 <<<"$M1"
+printf 'machine, all processes:          %.1f CPU-s busy, %.1f idle, %.1f stolen by the host\n' \
+  "$(echo "($busy1 - $busy0) / $hz" | bc -l)" "$(echo "($idle1 - $idle0) / $hz" | bc -l)" "$(echo "($steal1 - $steal0) / $hz" | bc -l)"
 kubectl delete namespace "$NS" --wait=false >/dev/null
