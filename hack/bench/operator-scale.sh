@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How the operator copes with many Functions: applies N Functions (scaled to zero, so pods do not count) to
 # the local cluster with the chart-installed operator, and prints the time until all are Ready and the
-# operator's peak memory (RSS, from the JVM process' VmHWM) against its idle figure measured in the same run.
+# operator's peak memory (RSS, from the JVM process' VmHWM) against its idle figure measured in the same run; then
+# deletes their namespace and prints how long that took and which writes the API server refused meanwhile.
 #   hack/bench/operator-scale.sh [N]     (N=100 by default; 1000 when asked)
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
@@ -89,4 +90,20 @@ printf 'CPU seconds until then:          %s\n' "$( { echo "$CPU0" | sed 's/^/0 /
 read -r busy0 idle0 steal0 <<<"$M0"; read -r busy1 idle1 steal1 <<<"$M1"
 printf 'machine, all processes:          %.1f CPU-s busy, %.1f idle, %.1f stolen by the host\n' \
   "$(echo "($busy1 - $busy0) / $hz" | bc -l)" "$(echo "($idle1 - $idle0) / $hz" | bc -l)" "$(echo "($steal1 - $steal0) / $hz" | bc -l)"
+
+# and their deletion with the namespace: how long it takes, and the writes the API server refused meanwhile (a namespace
+# being deleted takes no new object, 403 NamespaceTerminating: each is someone's reconcile there, retried in vain)
+refused() { kubectl get --raw /metrics | awk '/^apiserver_request_total/ && /code="403"/ {
+  match($0, /resource="[^"]*"/); r = substr($0, RSTART + 10, RLENGTH - 11); match($0, /verb="[^"]*"/)
+  print r, substr($0, RSTART + 6, RLENGTH - 7), $2 }'; }
+DENIED0=$(refused)
+t2=$(date +%s.%N)
 kubectl delete namespace "$NS" --wait=false >/dev/null
+kubectl wait --for=delete "namespace/$NS" --timeout=600s >/dev/null
+t3=$(date +%s.%N)
+sleep 2 # a retry already under way when the namespace went
+DENIED1=$(refused)
+printf 'namespace deleted after:         %.1f s; writes refused meanwhile (403): %s\n' "$(echo "$t3 - $t2" | bc -l)" \
+  "$( { echo "$DENIED0" | sed 's/^/0 /'; echo "$DENIED1" | sed 's/^/1 /'; } | awk '
+    NF == 4 { k = $2 " " $3; d[k] += ($1 == 1 ? $4 : -$4) }
+    END { for (k in d) if (d[k] > 0) { total += d[k]; list = list ", " k " " d[k] } printf "%d%s", total, list }')"
