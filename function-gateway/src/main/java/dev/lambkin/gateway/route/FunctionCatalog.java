@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.lambkin.api.limits.Reservations;
 import dev.lambkin.api.v1alpha1.Function;
 import dev.lambkin.gateway.peers.SharedLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +21,8 @@ public class FunctionCatalog {
     private final KubernetesClient client;
     private final SharedLimits limits;
     private final Map<FunctionKey, Function> functions = new ConcurrentHashMap<>();
+    /** Those with a reservation: the only ones the pool's decisions depend on. */
+    private final Map<FunctionKey, Function> reserving = new ConcurrentHashMap<>();
     private SharedIndexInformer<Function> informer;
 
     public FunctionCatalog(KubernetesClient client, SharedLimits limits) {
@@ -37,16 +40,26 @@ public class FunctionCatalog {
         }
     }
 
-    private void remove(Function fn) {
+    void remove(Function fn) {
         FunctionKey key = FunctionKey.of(fn);
         functions.remove(key);
-        limits.reservationsOf(functions.values());
+        if (reserving.remove(key) != null) {
+            limits.reservationsOf(reserving.values());
+        }
     }
 
-    private void put(Function fn) {
+    /**
+     * The reservations are decided again only when a Function that has one (or had one) changes: deciding them over
+     * every Function on every event cost the gateway O(N) per event, seconds of CPU while 1,000 Functions were made.
+     */
+    void put(Function fn) {
         FunctionKey key = FunctionKey.of(fn);
         functions.put(key, fn);
-        limits.reservationsOf(functions.values());
+        boolean reserved = Reservations.reserved(fn) != null;
+        Function hadOne = reserved ? reserving.put(key, fn) : reserving.remove(key);
+        if (reserved || hadOne != null) {
+            limits.reservationsOf(reserving.values());
+        }
     }
 
     public Optional<Function> get(FunctionKey key) {

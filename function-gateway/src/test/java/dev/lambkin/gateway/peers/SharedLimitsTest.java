@@ -17,8 +17,8 @@ import dev.lambkin.gateway.limit.Admission;
 import dev.lambkin.gateway.limit.ConcurrencyLimiter;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
-class SharedLimitsTest {
-    static Function fn(String name, String created, int reserved) {
+public class SharedLimitsTest {
+    public static Function fn(String name, String created, int reserved) {
         Function f = new Function();
         f.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName(name).withCreationTimestamp(created).build());
         f.setSpec(new FunctionSpec());
@@ -28,7 +28,7 @@ class SharedLimitsTest {
     }
 
     /** A pool of 100 with an unreserved minimum of 20, one gateway replica. */
-    static GatewayConfig config() {
+    public static GatewayConfig config() {
         GatewayConfig.Concurrency concurrency = stub(GatewayConfig.Concurrency.class, name -> switch (name) {
             case "total" -> 100;
             case "unreservedMinimum" -> 20;
